@@ -9,19 +9,11 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
 
 from dispatch.bench.solomon import BenchInputError, Instance
+from dispatch.bench.vrptw import SolverRun
 
 SCALE = 1000
-
-
-@dataclass
-class SolverRun:
-    """What one solver returned for one instance, before independent checking."""
-
-    routes: list[list[int]]  # customer numbers in visiting order
-    seconds: float
 
 
 def solve_with_pyvrp(instance: Instance, time_limit: float, seed: int = 0) -> SolverRun:

@@ -1,0 +1,143 @@
+"""Tables, summaries and plots of VRPTW benchmark records (the JSON records of dispatch.bench.vrptw)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from statistics import mean
+
+
+def _fmt(value, spec: str, empty: str = "-") -> str:
+    return empty if value is None else format(value, spec)
+
+
+def table(records: list[dict]) -> str:
+    header = (
+        f"{'instance':<10} {'solver':<7} {'veh':>4} {'bks veh':>7} {'distance':>10} {'seconds':>8} "
+        f"{'feasible':>8} {'gap ref %':>9} {'gap bks %':>9}"
+    )
+    lines = [header, "-" * len(header)]
+    for r in records:
+        lines.append(
+            f"{r['instance']:<10} {r['solver']:<7} {r['vehicles']:>4} {_fmt(r['bks_vehicles'], 'd'):>7} "
+            f"{r['distance']:>10.2f} {r['seconds']:>8.1f} {'yes' if r['feasible'] else 'NO':>8} "
+            f"{_fmt(r['gap_reference_pct'], '+.2f'):>9} {_fmt(r['gap_bks_pct'], '+.2f'):>9}"
+        )
+    return "\n".join(lines)
+
+
+def summary(records: list[dict]) -> dict:
+    """Per solver: feasible count, mean gaps over feasible answers; and each solver against PyVRP on
+    the instances where both answers are feasible (so the comparison is like for like)."""
+    by_solver: dict[str, dict[str, dict]] = defaultdict(dict)
+    for r in records:
+        by_solver[r["solver"]][r["instance"]] = r
+    out: dict = {}
+    for solver, runs in by_solver.items():
+        feasible = [r for r in runs.values() if r["feasible"]]
+        ref_gaps = [r["gap_reference_pct"] for r in feasible if r["gap_reference_pct"] is not None]
+        bks_gaps = [r["gap_bks_pct"] for r in feasible if r["gap_bks_pct"] is not None]
+        out[solver] = {
+            "instances": len(runs),
+            "feasible": len(feasible),
+            "infeasible": sorted(i for i, r in runs.items() if not r["feasible"]),
+            "with_reference": len(ref_gaps),
+            "mean_gap_reference_pct": round(mean(ref_gaps), 3) if ref_gaps else None,
+            "mean_gap_bks_pct": round(mean(bks_gaps), 3) if bks_gaps else None,
+            "worst_gap_reference": sorted(
+                ((r["instance"], r["gap_reference_pct"]) for r in feasible if r["gap_reference_pct"] is not None),
+                key=lambda t: -t[1],
+            )[:5],
+        }
+    if "pyvrp" in by_solver:
+        for solver, runs in by_solver.items():
+            if solver == "pyvrp":
+                continue
+            both = [
+                (runs[i], p)
+                for i, p in by_solver["pyvrp"].items()
+                if i in runs and runs[i]["feasible"] and p["feasible"]
+            ]
+            ref = [(a["gap_reference_pct"], b["gap_reference_pct"]) for a, b in both if a["gap_reference_pct"] is not None]
+            bks = [(a["gap_bks_pct"], b["gap_bks_pct"]) for a, b in both if a["gap_bks_pct"] is not None]
+            out[solver]["vs_pyvrp"] = {
+                "instances_both_feasible": len(both),
+                "mean_gap_reference_pct": _pair_means(ref),
+                "mean_gap_bks_pct": _pair_means(bks),
+                "distance_vs_pyvrp_pct": round(
+                    mean(100 * (a["distance"] - b["distance"]) / b["distance"] for a, b in both), 3
+                )
+                if both
+                else None,
+            }
+    return out
+
+
+def _pair_means(pairs: list[tuple[float, float]]) -> dict | None:
+    if not pairs:
+        return None
+    ours, theirs = mean(p[0] for p in pairs), mean(p[1] for p in pairs)
+    return {"n": len(pairs), "solver": round(ours, 3), "pyvrp": round(theirs, 3), "difference": round(ours - theirs, 3)}
+
+
+def summary_text(summ: dict) -> str:
+    lines = []
+    for solver, s in summ.items():
+        lines.append(
+            f"{solver}: {s['feasible']}/{s['instances']} feasible"
+            + (f" (infeasible: {', '.join(s['infeasible'])})" if s["infeasible"] else "")
+            + f"; mean gap to distance-only reference {_fmt(s['mean_gap_reference_pct'], '+.2f')}% "
+            f"over {s['with_reference']} instances; mean gap to BKS {_fmt(s['mean_gap_bks_pct'], '+.2f')}%"
+        )
+        vs = s.get("vs_pyvrp")
+        if vs:
+            for key, label in (("mean_gap_reference_pct", "reference"), ("mean_gap_bks_pct", "BKS")):
+                m = vs[key]
+                if m:
+                    lines.append(
+                        f"  vs pyvrp on {m['n']} instances both solved: gap to {label} {m['solver']:+.2f}% vs "
+                        f"{m['pyvrp']:+.2f}% (difference {m['difference']:+.2f} points)"
+                    )
+            if vs["distance_vs_pyvrp_pct"] is not None:
+                lines.append(f"  distance vs pyvrp: {vs['distance_vs_pyvrp_pct']:+.2f}% on average")
+    return "\n".join(lines)
+
+
+def plot(records: list[dict], path: str) -> None:
+    """Gap per instance for each solver: to the distance-only reference where there is one, else to BKS."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    instances = list(dict.fromkeys(r["instance"] for r in records))
+    solvers = list(dict.fromkeys(r["solver"] for r in records))
+    by_key = {(r["instance"], r["solver"]): r for r in records}
+    use_reference = any(r["gap_reference_pct"] is not None for r in records)
+    field, label = (
+        ("gap_reference_pct", "gap to distance-only reference (%)")
+        if use_reference
+        else ("gap_bks_pct", "gap to best-known distance (%)")
+    )
+    width = 0.8 / len(solvers)
+    fig, ax = plt.subplots(figsize=(max(8, 0.28 * len(instances) * len(solvers) + 2), 4.5))
+    for k, solver in enumerate(solvers):
+        xs, ys, colors = [], [], []
+        for i, inst in enumerate(instances):
+            r = by_key.get((inst, solver))
+            if r and r[field] is not None:
+                xs.append(i + (k - (len(solvers) - 1) / 2) * width)
+                ys.append(r[field])
+                colors.append(None if r["feasible"] else "red")
+        bars = ax.bar(xs, ys, width, label=solver)
+        for bar, color in zip(bars, colors):
+            if color:  # an infeasible answer's gap means nothing; make it stand out
+                bar.set_edgecolor(color)
+                bar.set_hatch("//")
+    ax.set_xticks(range(len(instances)), instances, rotation=90, fontsize=7)
+    ax.set_ylabel(label)
+    ax.axhline(0, color="black", linewidth=0.6)
+    ax.legend()
+    ax.set_title(f"{label} per instance" + (" (hatched: infeasible)" if any(not r["feasible"] for r in records) else ""))
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
