@@ -1,0 +1,1 @@
+"""Shifu web service: orders, technicians, jobs and dispatch over HTTP."""

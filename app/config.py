@@ -1,0 +1,32 @@
+"""Settings from the environment (prefix SHIFU_), with safe defaults for the embedded mode."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SHIFU_", env_file=".env", extra="ignore")
+
+    # Embedded default: a SpatiaLite file under var/. Production: postgresql+psycopg://...
+    database_url: str = f"sqlite:///{ROOT / 'var' / 'shifu.db'}"
+    city_name: str = "杭州 Hangzhou"
+    city_timezone: str = "Asia/Shanghai"
+    # Secret used to sign bearer tokens; the default is only fit for the embedded demo.
+    secret_key: str = "shifu-embedded-demo-secret-change-me"
+    token_ttl_hours: int = 24 * 7
+    idempotency_ttl_hours: int = 48
+    batch_max_orders: int = 1000
+    load_demo: bool = True
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    public_base_url: str = "http://127.0.0.1:8000"
+    # Travel speed used for ETAs when no routing service is configured.
+    city_speed_kmh: float = 25.0
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

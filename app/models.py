@@ -1,0 +1,10 @@
+"""Every model, imported once so metadata is complete for Alembic and the app."""
+
+from app.catalogue.models import ApplianceCategory, CatalogueEntry, Skill  # noqa: F401
+from app.clients.models import ApiKey, Client  # noqa: F401
+from app.idempotency.models import IdempotencyRecord  # noqa: F401
+from app.jobs.models import Job, JobEvent, JobOffer  # noqa: F401
+from app.models_base import Base  # noqa: F401
+from app.orders.models import Order, OrderAppliance, OrderWindow  # noqa: F401
+from app.technicians.models import DayOff, ProviderCompany, Technician, TechnicianSkill, WeeklyShift  # noqa: F401
+from app.users.models import AuthToken, User  # noqa: F401
