@@ -1,0 +1,57 @@
+"""The FastAPI application: routers, problem+json errors, health and readiness."""
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from sqlalchemy import Engine, text
+
+from app import errors
+from app.config import Settings, get_settings
+from app.db import make_engine, make_sessionmaker
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None, sessionmaker=None) -> FastAPI:
+    settings = settings or get_settings()
+    owns_engine = engine is None and sessionmaker is None
+    engine = engine or (None if sessionmaker else make_engine(settings.database_url))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        if owns_engine:
+            engine.dispose()
+
+    app = FastAPI(
+        title="Shifu 师傅 dispatch API",
+        version="0.1.0",
+        description="Orders, technicians, jobs and dispatch for appliance delivery, installation and repair.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = sessionmaker or make_sessionmaker(engine)
+    errors.install(app)
+
+    from app.catalogue.routes import router as catalogue_router
+    from app.clients.routes import router as clients_router
+    from app.users.routes import router as users_router
+
+    for router in (users_router, clients_router, catalogue_router):
+        app.include_router(router)
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz():
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["ops"])
+    def readyz(request: Request):
+        from app.errors import ProblemError
+
+        try:
+            with request.app.state.sessionmaker() as s:
+                s.execute(text("SELECT 1"))
+        except Exception as exc:
+            raise ProblemError(503, "not-ready", f"database unreachable: {exc.__class__.__name__}") from None
+        return {"status": "ready"}
+
+    return app

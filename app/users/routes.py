@@ -1,0 +1,37 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Header
+
+from app.auth import AdminDep, PrincipalDep, SessionDep
+from app.errors import forbidden
+from app.users import service
+from app.users.schemas import LoginIn, TokenOut, UserCreate, UserOut
+
+router = APIRouter(prefix="/v1", tags=["auth"])
+
+
+@router.post("/auth/login", response_model=TokenOut)
+def login(body: LoginIn, session: SessionDep):
+    token, secret, user = service.login(session, body.username, body.password)
+    return TokenOut(
+        access_token=secret, expires_at=token.expires_at, role=user.role, technician_id=user.technician_id
+    )
+
+
+@router.post("/auth/logout", status_code=204)
+def logout(p: PrincipalDep, session: SessionDep, authorization: Annotated[str, Header()]):
+    if p.kind != "user":
+        raise forbidden("clients revoke API keys through ops, not by logging out")
+    service.logout(session, authorization.partition(" ")[2])
+
+
+@router.get("/me", response_model=UserOut | dict)
+def me(p: PrincipalDep):
+    if p.kind == "client":
+        return {"kind": "client", "client_id": str(p.id), "name": p.client.name}
+    return p.user
+
+
+@router.post("/users", status_code=201, response_model=UserOut)
+def create_user(body: UserCreate, session: SessionDep, _: AdminDep):
+    return service.create_user(session, body)
