@@ -1,0 +1,247 @@
+"""The OR-Tools routing adapter: the only module that speaks of vehicles and nodes.
+
+Technicians are vehicles (each with its own start and end node), jobs are nodes. Travel data is
+scaled to integers: durations are rounded *up* so that a plan feasible for OR-Tools is feasible
+with the real travel times; costs are rounded to nearest. All matrices are handed to OR-Tools as
+native transit matrices/vectors (no Python callbacks in the search loop).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from .compiled import INF_TIME, Compiled
+
+_STATUS = {
+    0: "not_solved", 1: "success", 2: "partial_success", 3: "fail", 4: "timeout", 5: "invalid",
+    6: "infeasible", 7: "optimal",
+}
+
+
+@dataclass
+class Search:
+    """One OR-Tools search configuration."""
+
+    first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
+    metaheuristic: str = "GUIDED_LOCAL_SEARCH"
+    gls_lambda: float | None = None
+    time_limit_seconds: float = 10.0
+    max_solutions: int | None = None
+    seed: int = 0
+
+
+@dataclass
+class Outcome:
+    routes: list[list[int]]  # job indices per technician
+    status: str
+    objective: int | None
+    seconds: float
+    config: Search = field(default_factory=Search)
+
+
+def _scaled_int(a: np.ndarray, scale: int, up: bool) -> np.ndarray:
+    v = a * scale
+    v = np.ceil(v - 1e-9) if up else np.rint(v)
+    return v.astype(np.int64)
+
+
+def route_with_ortools(
+    c: Compiled,
+    allowed: np.ndarray,
+    *,
+    metric: str,
+    scale: int,
+    search: Search,
+    initial_routes: list[list[int]] | None = None,
+    previous_tech: np.ndarray | None = None,
+    move_penalty: float = 0.0,
+) -> Outcome:
+    """Assign and sequence jobs; returns the job indices each technician visits, in order.
+
+    ``allowed`` is the (n_jobs, n_techs) eligibility; ``previous_tech`` (n_jobs, -1 = none) and
+    ``move_penalty`` make moving a job away from its previous technician cost that much
+    (re-planning). ``initial_routes`` seeds the search (must be feasible to be used).
+    """
+    t_begin = time.monotonic()
+    n, m = c.n_jobs, c.n_techs
+    w = c.problem.weights
+    lat = c.max_lateness
+    rng = np.random.default_rng(search.seed)
+    order = rng.permutation(n) if search.seed else np.arange(n)  # node k is job order[k]
+    node_of_job = np.empty(n, dtype=np.int64)
+    node_of_job[order] = np.arange(n)
+    n_nodes = n + 2 * m
+    starts = [n + v for v in range(m)]
+    ends = [n + m + v for v in range(m)]
+    node_point = np.concatenate([c.job_point[order], c.tech_start_point, c.tech_end_point])
+    node_service = np.concatenate([c.service[order], np.zeros(2 * m, dtype=np.int64)])
+
+    manager = pywrapcp.RoutingIndexManager(n_nodes, m, starts, ends)
+    routing = pywrapcp.RoutingModel(manager)
+    solver = routing.solver()
+
+    # Index i of the routing model is node i for every non-end node in this layout; rows/columns
+    # of the transit matrices are node numbers, which is what RegisterTransitMatrix expects.
+    travel_t = _scaled_int(c.dur[np.ix_(node_point, node_point)], scale, up=True)
+    time_m = travel_t + (node_service * scale)[:, None]
+    time_m[n + m:, :] = 0
+    if metric == "distance":
+        cost_m = _scaled_int(c.dist[np.ix_(node_point, node_point)], scale, up=False)
+    else:
+        cost_m = travel_t.copy()
+    time_cb = routing.RegisterTransitMatrix(time_m.tolist())
+    cost_cb = routing.RegisterTransitMatrix(cost_m.tolist())
+    routing.SetArcCostEvaluatorOfAllVehicles(cost_cb)
+
+    # Time: cumul of a job node = its service start, in scaled seconds from t0.
+    finite_starts = [int(x) for x in c.shift_start] + [win[0][0] for win in c.windows if win]
+    t0 = min(finite_starts) if finite_starts else 0
+    horizon = int((max(int(x) for x in c.shift_end) - t0) * scale) if m else 0
+    routing.AddDimension(time_cb, horizon, horizon, False, "time")
+    time_dim = routing.GetDimensionOrDie("time")
+    for v in range(m):
+        time_dim.CumulVar(routing.Start(v)).SetRange(int((c.shift_start[v] - t0) * scale), int((c.shift_end[v] - t0) * scale))
+        time_dim.CumulVar(routing.End(v)).SetMax(int((c.shift_end[v] - t0) * scale))
+        routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(v)))
+
+    late_coef = max(1, int(round(w.lateness_per_second))) if lat > 0 and w.lateness_per_second > 0 else 0
+    jobs = c.problem.jobs
+    for j in range(n):
+        idx = manager.NodeToIndex(int(node_of_job[j]))
+        cumul = time_dim.CumulVar(idx)
+        lo = max(0, int(c.earliest[j]) - t0) if c.earliest[j] > -INF_TIME else 0
+        win = c.windows[j]
+        if win:
+            lo = max(lo, win[0][0] - t0)
+            hi = win[-1][1] + lat - t0
+        else:
+            hi = horizon // scale + 1
+        lo_s, hi_s = lo * scale, min(hi * scale, horizon)
+        if lo_s > hi_s or not allowed[j].any():
+            routing.ActiveVar(idx).SetValue(0)
+            continue
+        cumul.SetRange(lo_s, hi_s)
+        for (a_s, a_e), (b_s, _b_e) in zip(win, win[1:]):
+            gap_lo = (a_e + lat - t0) * scale + 1
+            gap_hi = (b_s - t0) * scale - 1
+            if gap_lo <= gap_hi:
+                cumul.RemoveInterval(gap_lo, gap_hi)
+        if win and late_coef:
+            time_dim.SetCumulVarSoftUpperBound(idx, (win[-1][1] - t0) * scale, late_coef)
+        allowed_v = np.flatnonzero(allowed[j])
+        if len(allowed_v) < m:
+            routing.SetAllowedVehiclesForIndex([int(v) for v in allowed_v], idx)
+
+    # Pinned jobs: with their technician, in sequence; started ones first. Leaving a pinned job out
+    # costs far more than anything else, but stays possible so an impossible pin cannot sink the plan.
+    by_tech: dict[int, list[tuple[int, int]]] = {}
+    for j, job in enumerate(jobs):
+        idx = manager.NodeToIndex(int(node_of_job[j]))
+        if job.started and allowed[j].any():
+            v = c.tech_index[job.pinned_technician]
+            routing.NextVar(routing.Start(v)).SetValue(idx)
+        elif job.pinned_technician is not None and job.pinned_sequence is not None:
+            by_tech.setdefault(c.tech_index[job.pinned_technician], []).append((job.pinned_sequence, j))
+    for v, seq in by_tech.items():
+        seq.sort()
+        for (_, a), (_, b) in zip(seq, seq[1:]):
+            ia = manager.NodeToIndex(int(node_of_job[a]))
+            ib = manager.NodeToIndex(int(node_of_job[b]))
+            solver.Add(time_dim.CumulVar(ia) + int(c.service[a] * scale) <= time_dim.CumulVar(ib))
+
+    cost_scale = scale
+    for j, job in enumerate(jobs):
+        if job.started:
+            continue
+        idx = manager.NodeToIndex(int(node_of_job[j]))
+        penalty = w.unassigned_penalty * (1 + job.priority) * cost_scale
+        if job.pinned_technician is not None:
+            penalty *= 100
+        routing.AddDisjunction([idx], int(min(penalty, 2**60)))
+
+    # Capacity (load) and job count / quality preference.
+    if c.load.any() and (c.capacity < INF_TIME).any():
+        total = int(c.load.sum())
+        loads = np.concatenate([c.load[order], np.zeros(2 * m, dtype=np.int64)])
+        load_cb = routing.RegisterUnaryTransitVector(loads.tolist())
+        routing.AddDimensionWithVehicleCapacity(load_cb, 0, [int(min(x, total)) for x in c.capacity], True, "load")
+    quality_coef = [int(round(w.quality_per_job * (1.0 - q) * cost_scale)) for q in c.quality]
+    if (c.max_jobs < INF_TIME).any() or any(quality_coef):
+        ones = [1] * n + [0] * (2 * m)
+        count_cb = routing.RegisterUnaryTransitVector(ones)
+        routing.AddDimensionWithVehicleCapacity(count_cb, 0, [int(min(x, n)) for x in c.max_jobs], True, "count")
+        count_dim = routing.GetDimensionOrDie("count")
+        for v, coef in enumerate(quality_coef):
+            if coef:
+                count_dim.SetSpanCostCoefficientForVehicle(coef, v)
+
+    # Working time (travel + service) limit and balancing.
+    if (c.max_work < INF_TIME).any() or w.balance_per_second > 0:
+        big = int(time_m.sum(axis=1).max()) if n_nodes else 0
+        caps = [int(min(x * scale, max(big, 1) * 2)) for x in c.max_work]
+        routing.AddDimensionWithVehicleCapacity(time_cb, 0, caps, True, "work")
+        if w.balance_per_second > 0:
+            routing.GetDimensionOrDie("work").SetGlobalSpanCostCoefficient(max(1, int(round(w.balance_per_second))))
+
+    # Re-planning: a job placed with another technician than before costs move_penalty.
+    if previous_tech is not None and move_penalty > 0 and (previous_tech >= 0).any():
+        prev_nodes = np.concatenate([previous_tech[order], np.full(2 * m, -1)])
+        evaluators = []
+        shared = None
+        for v in range(m):
+            moved = ((prev_nodes >= 0) & (prev_nodes != v)).astype(int)
+            if (prev_nodes == v).any() or shared is None:
+                cb = routing.RegisterUnaryTransitVector(moved.tolist())
+                if not (prev_nodes == v).any():
+                    shared = cb
+            else:
+                cb = shared
+            evaluators.append(cb)
+        routing.AddDimensionWithVehicleTransits(evaluators, 0, n + 1, True, "moved")
+        moved_dim = routing.GetDimensionOrDie("moved")
+        coef = int(round(move_penalty * cost_scale))
+        for v in range(m):
+            moved_dim.SetSpanCostCoefficientForVehicle(coef, v)
+
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, search.first_solution)
+    params.local_search_metaheuristic = getattr(routing_enums_pb2.LocalSearchMetaheuristic, search.metaheuristic)
+    if search.gls_lambda is not None:
+        params.guided_local_search_lambda_coefficient = search.gls_lambda
+    if search.max_solutions is not None:
+        params.solution_limit = search.max_solutions
+    remaining = max(0.05, search.time_limit_seconds - (time.monotonic() - t_begin))
+    params.time_limit.FromMilliseconds(int(remaining * 1000))
+
+    solution = None
+    if initial_routes is not None:
+        routing.CloseModelWithParameters(params)
+        hint = [[manager.NodeToIndex(int(node_of_job[j])) for j in r] for r in initial_routes]
+        start_assignment = routing.ReadAssignmentFromRoutes(hint, True)
+        if start_assignment is not None:
+            solution = routing.SolveFromAssignmentWithParameters(start_assignment, params)
+    if solution is None:
+        solution = routing.SolveWithParameters(params)
+    status = _STATUS.get(routing.status(), str(routing.status()))
+    routes: list[list[int]] = [[] for _ in range(m)]
+    objective = None
+    if solution is not None:
+        objective = int(solution.ObjectiveValue())
+        for v in range(m):
+            idx = solution.Value(routing.NextVar(routing.Start(v)))
+            while not routing.IsEnd(idx):
+                routes[v].append(int(order[manager.IndexToNode(idx)]))
+                idx = solution.Value(routing.NextVar(idx))
+    return Outcome(routes=routes, status=status, objective=objective,
+                   seconds=time.monotonic() - t_begin, config=search)
+
+
+def scale_for(c: Compiled, requested: int | None) -> int:
+    """Integer scaling of travel data: planar instances carry fractional times, so x1000."""
+    if requested is not None:
+        return requested
+    return 1 if c.problem.travel.geographic else 1000
+

@@ -1,0 +1,133 @@
+"""Which technician may take which job, and why not.
+
+The same pre-check restricts the solver's choices, ranks offers and explains unassigned jobs, so a
+job is never silently dropped: every (job, technician) pair gets one of the ``Why`` codes below.
+"""
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numpy as np
+import shapely
+
+from .compiled import INF_TIME, Compiled
+from .problem import MultiPolygon
+
+
+class Why(IntEnum):
+    OK = 0
+    OUTSIDE_AREA = 1
+    SKILL_MISSING = 2
+    CERTIFICATE_EXPIRED = 3
+    CAPACITY = 4
+    TIME = 5
+    PINNED_ELSEWHERE = 6
+
+
+def area_geometry(area: MultiPolygon) -> shapely.Geometry:
+    polygons = [shapely.Polygon(poly[0], poly[1:]) for poly in area]
+    geom = shapely.MultiPolygon(polygons) if len(polygons) > 1 else polygons[0]
+    if not geom.is_valid:
+        geom = shapely.make_valid(geom)
+    shapely.prepare(geom)
+    return geom
+
+
+def coverage(c: Compiled) -> np.ndarray:
+    """(n_jobs, n_techs) bool: the job's address lies in the technician's service area."""
+    techs = c.problem.technicians
+    xy = c.points[c.job_point]
+    out = np.ones((c.n_jobs, c.n_techs), dtype=bool)
+    geoms: dict[MultiPolygon, np.ndarray] = {}
+    for t, tech in enumerate(techs):
+        if tech.service_area is None:
+            continue
+        if tech.service_area not in geoms:
+            geom = area_geometry(tech.service_area)
+            geoms[tech.service_area] = shapely.intersects_xy(geom, xy[:, 0], xy[:, 1]) if len(xy) else np.zeros(0, bool)
+        out[:, t] = geoms[tech.service_area]
+    return out
+
+
+def job_span(c: Compiled, j: int) -> tuple[int, int]:
+    """Earliest and latest service start the job's windows allow (without shifts)."""
+    w = c.windows[j]
+    lo = -INF_TIME if not w else w[0][0]
+    hi = INF_TIME if not w else w[-1][1] + c.max_lateness
+    return max(lo, int(c.earliest[j])), hi
+
+
+def earliest_start_at(windows, arrival: float, max_lateness: int) -> tuple[float, float] | None:
+    """Service start and lateness for a technician arriving at ``arrival``; None if too late."""
+    if not windows:
+        return arrival, 0.0
+    for ws, we in windows:
+        if arrival <= we + max_lateness:
+            start = max(arrival, ws)
+            return start, max(0.0, start - we)
+    return None
+
+
+def eligibility(c: Compiled) -> np.ndarray:
+    """(n_jobs, n_techs) array of ``Why`` codes; ``Why.OK`` where the technician may take the job.
+
+    Checks, in order: service area, skill codes, certificate validity over the job's possible
+    start times within the shift, load vs capacity (and max_jobs = 0), and whether the job can be
+    reached in one of its windows and the technician still get back before the shift ends.
+    Pinned jobs are only ever allowed to their technician; skills and area are not re-checked for
+    them (the job was accepted already).
+    """
+    n, m = c.n_jobs, c.n_techs
+    why = np.full((n, m), Why.OK, dtype=np.int8)
+    if n == 0 or m == 0:
+        return why
+    covered = coverage(c)
+    techs = c.problem.technicians
+    tech_skills = [t.skill_codes() for t in techs]
+    lat = c.max_lateness
+    arrive = c.shift_start[None, :] + c.dur[c.tech_start_point[None, :], c.job_point[:, None]]  # (n, m)
+    back = c.dur[c.job_point[:, None], c.tech_end_point[None, :]]  # (n, m)
+    for j, job in enumerate(c.problem.jobs):
+        row = why[j]
+        if job.pinned_technician is not None:
+            row[:] = Why.PINNED_ELSEWHERE
+            row[c.tech_index[job.pinned_technician]] = Why.OK
+            if job.started:
+                continue
+        else:
+            row[~covered[j]] = Why.OUTSIDE_AREA
+            lo, hi = job_span(c, j)
+            needed = job.required_skills
+            if needed:
+                for t in np.flatnonzero(row == Why.OK):
+                    codes = tech_skills[t]
+                    if not all(s in codes for s in needed):
+                        row[t] = Why.SKILL_MISSING
+                        continue
+                    span_lo = max(lo, int(c.shift_start[t]))
+                    span_hi = min(hi, int(c.shift_end[t]))
+                    for s in needed:
+                        if not any(sk.code == s and sk.valid_during(span_lo, span_hi) for sk in techs[t].skills):
+                            row[t] = Why.CERTIFICATE_EXPIRED
+                            break
+            ok = row == Why.OK
+            cap_bad = ok & ((c.load[j] > c.capacity) | (c.max_jobs == 0))
+            row[cap_bad] = Why.CAPACITY
+        ok = np.flatnonzero(row == Why.OK)
+        if len(ok) == 0:
+            continue
+        # Time: arrive as early as possible, start in the first window still open, finish, go home.
+        e = np.maximum(arrive[j, ok], c.earliest[j]).astype(float)
+        w = c.windows[j]
+        if w:
+            start = np.full(len(ok), np.inf)
+            for ws, we in reversed(w):
+                fits = e <= we + lat
+                start = np.where(fits, np.maximum(e, ws), start)
+        else:
+            start = e
+        finish = start + c.service[j] + back[j, ok]
+        work = c.dur[c.tech_start_point[ok], c.job_point[j]] + c.service[j] + back[j, ok]
+        late = ~np.isfinite(start) | (finish > c.shift_end[ok] + 1e-9) | (work > c.max_work[ok] + 1e-9)
+        row[ok[late]] = Why.TIME
+    return why

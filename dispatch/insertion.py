@@ -1,0 +1,111 @@
+"""Cheapest feasible insertion of one job into one technician's route.
+
+Used for explanations (next-best technician), unassigned diagnosis, real-time offers and seam
+repair. The check walks forward from the insertion point and stops as soon as the later jobs'
+start times are unchanged (the push-forward is absorbed by waiting), so a typical insertion test
+touches only a few stops.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .compiled import Compiled
+from .eligibility import earliest_start_at
+from .schedule import RouteSchedule
+
+
+@dataclass(frozen=True)
+class Insertion:
+    tech: int
+    position: int  # index in the route the job would take (0 = first)
+    extra_cost: float  # objective units (travel metric + lateness + quality)
+    extra_distance: float
+    extra_seconds: float  # extra travel time
+    start: float  # service start of the new job
+    arrival: float
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """Why no position works: 'capacity' (load, job count, working time) or 'time'."""
+
+    kind: str
+
+
+def insertions(c: Compiled, sched: RouteSchedule, job: int, metric: str = "travel_time",
+               quality_weight: float = 0.0) -> list[Insertion] | Blocked:
+    """Every feasible position for ``job`` in ``sched``'s route, or why there is none."""
+    t_idx = sched.tech
+    route = sched.jobs
+    if sched.load + c.load[job] > c.capacity[t_idx] or len(route) + 1 > c.max_jobs[t_idx]:
+        return Blocked("capacity")
+    dist, dur = c.dist, c.dur
+    lat = c.max_lateness
+    w = c.problem.weights
+    p = int(c.job_point[job])
+    start_pt = int(c.tech_start_point[t_idx])
+    end_pt = int(c.tech_end_point[t_idx])
+    stops = [start_pt] + [int(c.job_point[r]) for r in route] + [end_pt]
+    shift_end = float(c.shift_end[t_idx])
+    work = sched.work_seconds if route else 0.0
+    service = float(c.service[job])
+    quality_cost = quality_weight * (1.0 - float(c.quality[t_idx]))
+    out: list[Insertion] = []
+    blocked_by_work = False
+    first = 1 if route and c.problem.jobs[route[0]].started else 0  # nothing goes before a job under way
+    for pos in range(first, len(route) + 1):
+        a, b = stops[pos], stops[pos + 1]
+        leaving = float(c.shift_start[t_idx]) if pos == 0 else sched.end[pos - 1]
+        arrival = leaving + float(dur[a, p])
+        ready = max(arrival, float(c.earliest[job]))
+        fit = earliest_start_at(c.windows[job], ready, lat)
+        if fit is None:
+            break  # later positions leave even later
+        start, late = fit
+        base_d = float(dist[a, b]) if route else 0.0
+        base_t = float(dur[a, b]) if route else 0.0
+        extra_d = float(dist[a, p]) + float(dist[p, b]) - base_d
+        extra_t = float(dur[a, p]) + float(dur[p, b]) - base_t
+        if work + extra_t + service > c.max_work[t_idx] + 1e-6:
+            blocked_by_work = True
+            continue
+        t = start + service
+        here = p
+        extra_late = late
+        ok = True
+        absorbed = False
+        for k in range(pos, len(route)):
+            r = route[k]
+            q = int(c.job_point[r])
+            arr_k = t + float(dur[here, q])
+            ready_k = max(arr_k, float(c.earliest[r]))
+            fit_k = earliest_start_at(c.windows[r], ready_k, lat)
+            if fit_k is None:
+                ok = False
+                break
+            if fit_k[0] <= sched.start[k] + 1e-9:
+                absorbed = True
+                break
+            extra_late += fit_k[1] - sched.lateness[k]
+            t = fit_k[0] + float(c.service[r])
+            here = q
+        if not ok:
+            continue
+        if not absorbed:
+            back = t + float(dur[here, end_pt])
+            if back > shift_end + 1e-6:
+                continue
+        travel_cost = extra_t if metric == "travel_time" else extra_d
+        cost = travel_cost + extra_late * w.lateness_per_second + quality_cost
+        out.append(Insertion(t_idx, pos, cost, extra_d, extra_t, start, arrival))
+    if not out:
+        return Blocked("capacity" if blocked_by_work else "time")
+    return out
+
+
+def best_insertion(c: Compiled, sched: RouteSchedule, job: int, metric: str = "travel_time",
+                   quality_weight: float = 0.0) -> Insertion | Blocked:
+    found = insertions(c, sched, job, metric, quality_weight)
+    if isinstance(found, Blocked):
+        return found
+    return min(found, key=lambda ins: (ins.extra_cost, ins.position))

@@ -1,0 +1,98 @@
+"""``solve(problem, params) -> Result``: the one entry point that plans a day.
+
+Pipeline: compile (unique points, travel matrices) -> eligibility pre-check (who may take what)
+-> OR-Tools search (one process, or a small portfolio of differently-configured searches in
+parallel processes) -> optional polish on the real data -> schedules, reasons, explanations.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+
+import numpy as np
+
+from ._ortools import Outcome, Search, route_with_ortools, scale_for
+from .build import build_result, objective
+from .compiled import Compiled, compile_problem
+from .eligibility import Why, eligibility
+from .improve import improve
+from .params import SolveParams
+from .problem import ProblemData
+from .result import Result, SolverInfo
+from .schedule import simulate
+
+# Second and later portfolio members: what differs from the first search. Chosen on Solomon
+# (see dispatch/README.md): a different construction and a shuffled node order diversify best.
+PORTFOLIO = (
+    {"first_solution": "SAVINGS", "seed_offset": 1},
+    {"first_solution": "PATH_CHEAPEST_ARC", "seed_offset": 2},
+    {"first_solution": "LOCAL_CHEAPEST_INSERTION", "seed_offset": 3},
+)
+
+
+def solve(problem: ProblemData, params: SolveParams | None = None) -> Result:
+    """Plan the day: assign and sequence jobs to technicians within ``params.time_limit_seconds``.
+
+    Jobs that cannot be served (or cost more than their unassigned penalty) are left out with a
+    reason; the plan itself is always feasible for windows (or their allowed lateness), shifts,
+    skills, service areas, capacity, job count and working time.
+    """
+    params = params or SolveParams()
+    return solve_compiled(compile_problem(problem), params)
+
+
+def solve_compiled(c: Compiled, params: SolveParams, *, initial_routes: list[list[int]] | None = None,
+                   previous_tech: np.ndarray | None = None, move_penalty: float = 0.0,
+                   started_at: float | None = None) -> Result:
+    """``solve`` on an already compiled problem, with re-planning hooks (see dispatch.replan)."""
+    t_begin = started_at if started_at is not None else time.monotonic()
+    why = eligibility(c)
+    allowed = why == Why.OK
+    metric = params.objective
+    scale = scale_for(c, params.scale)
+    elapsed = time.monotonic() - t_begin
+    polish_share = 0.1 if params.post_optimize else 0.0
+    search_limit = max(0.1, (params.time_limit_seconds - elapsed) * (1 - polish_share))
+    searches = _portfolio(params, search_limit)
+    kwargs = dict(metric=metric, scale=scale, initial_routes=initial_routes,
+                  previous_tech=previous_tech, move_penalty=move_penalty)
+    if c.n_jobs == 0 or c.n_techs == 0:
+        outcomes = [Outcome(routes=[[] for _ in range(c.n_techs)], status="success", objective=0, seconds=0.0, config=searches[0])]
+    elif len(searches) == 1:
+        outcomes = [route_with_ortools(c, allowed, search=searches[0], **kwargs)]
+    else:
+        ctx = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=len(searches), mp_context=ctx) as pool:
+            futures = [pool.submit(route_with_ortools, c, allowed, search=s, **kwargs) for s in searches]
+            outcomes = [f.result() for f in futures]
+    scored = []
+    for i, out in enumerate(outcomes):
+        scheds = [simulate(c, t, r) for t, r in enumerate(out.routes)]
+        scored.append((objective(c, scheds, metric), i, out, scheds))
+    best_cost, best_i, best, schedules = min(scored, key=lambda x: (x[0], x[1]))
+    routes = [list(r) for r in best.routes]
+    if params.post_optimize:
+        deadline = t_begin + params.time_limit_seconds
+        routes = improve(c, allowed, routes, metric, deadline, previous_tech=previous_tech, move_penalty=move_penalty)
+        schedules = [simulate(c, t, r) for t, r in enumerate(routes)]
+    bad = [f"{c.problem.technicians[s.tech].id}: {v}" for s in schedules for v in s.violations]
+    if bad:
+        raise AssertionError("solver returned an infeasible route (bug): " + "; ".join(bad[:3]))
+    info = SolverInfo(
+        status=best.status, seconds=round(time.monotonic() - t_begin, 3), seed=params.seed,
+        time_limit_seconds=params.time_limit_seconds, objective_metric=metric, workers=len(searches),
+        strategy=f"{best.config.first_solution}+{params.metaheuristic}", solver_objective=best.objective)
+    return build_result(c, why, schedules, metric, info, with_explanations=params.explain)
+
+
+def _portfolio(params: SolveParams, limit: float) -> list[Search]:
+    first = Search(first_solution=params.first_solution, metaheuristic=params.metaheuristic,
+                   gls_lambda=params.gls_lambda, time_limit_seconds=limit,
+                   max_solutions=params.max_solutions, seed=params.seed)
+    out = [first]
+    for variant in PORTFOLIO[: params.num_workers - 1]:
+        out.append(replace(first, first_solution=variant["first_solution"],
+                           seed=params.seed + variant["seed_offset"]))
+    return out
