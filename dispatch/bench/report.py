@@ -7,7 +7,11 @@ from statistics import mean
 
 
 def _fmt(value, spec: str, empty: str = "-") -> str:
-    return empty if value is None else format(value, spec)
+    if value is None:
+        return empty
+    if isinstance(value, float):
+        value = round(value, 2) + 0.0  # no "-0.00" for a gap of -0.00004
+    return format(value, spec)
 
 
 def table(records: list[dict]) -> str:
