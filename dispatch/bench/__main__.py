@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument(
         "--first-plan-limit", type=float, default=5.0, help="seconds for the time-to-first-plan solve (default 5)"
     )
+    c.add_argument("--workers", type=int, default=1, help="parallel searches inside solve (default 1)")
     c.add_argument("--json", dest="json_out", help="write the figures to this file")
     c.add_argument("--plot", help="draw travel per job and jobs on time for both planners to this PNG")
 

@@ -10,12 +10,20 @@ from __future__ import annotations
 
 import time
 
+from dispatch import (
+    EuclideanTravel,
+    Job,
+    Location,
+    ProblemData,
+    Shift,
+    SolveParams,
+    Technician,
+    TimeWindow,
+    Weights,
+    solve,
+)
 from dispatch.bench.solomon import Instance
 from dispatch.bench.vrptw import SolverRun
-from dispatch.params import SolveParams
-from dispatch.problem import Job, Location, ProblemData, Shift, Technician, TimeWindow, Weights
-from dispatch.solve import solve
-from dispatch.travel import EuclideanTravel
 
 # Leaving a customer out must always cost more than any detour could save (Solomon distances are in
 # the hundreds to a few thousand units per instance).

@@ -1,0 +1,196 @@
+"""The `city` benchmark command: the library against a greedy dispatcher on a generated Hangzhou day.
+
+Two library solves are measured: a first plan (stop at the first solution OR-Tools accepts, no
+polishing) for time-to-first-feasible-plan, and a full solve for the time limit. The greedy plan and
+both library plans are graded by the same independent evaluator (dispatch.bench.city_eval).
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from tqdm import tqdm
+
+from dispatch import SolveParams
+from dispatch.bench.city import generate_city
+from dispatch.bench.city_eval import evaluate
+from dispatch.bench.city_problem import city_problem
+from dispatch.bench.greedy import greedy_plan
+from dispatch.bench.solomon import BenchInputError
+from dispatch.bench.vrptw import write_json
+
+# Issue 3's targets, by city size (jobs, technicians).
+TARGETS = {
+    (1000, 100): {"first_plan_seconds": 5.0, "travel_per_job_reduction_pct": 40.0, "on_time_gain_pct": 5.0},
+    (5000, 500): {"first_plan_seconds": 60.0},
+}
+
+
+@contextmanager
+def ticking(description: str, expected_seconds: float):
+    """A progress bar that advances with wall time while a long call runs (the solver reports none)."""
+    bar = tqdm(total=round(expected_seconds, 1), desc=description, file=sys.stderr, unit="s", leave=False)
+    done = threading.Event()
+    start = time.monotonic()
+
+    def tick():
+        while not done.wait(0.5):
+            bar.n = round(min(expected_seconds, time.monotonic() - start), 1)
+            bar.refresh()
+
+    thread = threading.Thread(target=tick, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+        bar.close()
+
+
+def solver_for(n_jobs: int):
+    """The city-split solver for large cities when the library has one, else the plain solve."""
+    from dispatch import solve
+
+    try:
+        from dispatch.citysplit import solve_city
+    except ImportError:
+        return "solve", solve
+    return ("citysplit", solve_city) if n_jobs >= 2000 else ("solve", solve)
+
+
+def run_city(args) -> int:
+    if args.jobs < 1 or args.technicians < 1:
+        raise BenchInputError("--jobs and --technicians must be at least 1")
+    if args.time_limit <= 0 or args.first_plan_limit <= 0:
+        raise BenchInputError("--time-limit and --first-plan-limit must be positive")
+    record: dict = {"jobs": args.jobs, "technicians": args.technicians, "seed": args.seed}
+
+    t = time.perf_counter()
+    city = generate_city(args.jobs, args.technicians, args.seed)
+    problem = city_problem(city)
+    record["generate_seconds"] = round(time.perf_counter() - t, 3)
+
+    t = time.perf_counter()
+    greedy = greedy_plan(city)
+    record["greedy"] = {"seconds": round(time.perf_counter() - t, 3), **evaluate(city, greedy).as_dict()}
+
+    mode, solve = solver_for(args.jobs)
+    record["solver_mode"] = mode
+    first_params = SolveParams(
+        time_limit_seconds=args.first_plan_limit,
+        seed=args.seed,
+        max_solutions=1,
+        post_optimize=False,
+        explain=False,
+        num_workers=args.workers,
+    )
+    full_params = SolveParams(
+        time_limit_seconds=args.time_limit, seed=args.seed, explain=False, num_workers=args.workers
+    )
+    for key, params in (("first_plan", first_params), ("solver", full_params)):
+        with ticking(f"{key.replace('_', ' ')} ({mode})", params.time_limit_seconds):
+            t = time.perf_counter()
+            result = solve(problem, params)
+            seconds = time.perf_counter() - t
+        record[key] = {
+            "seconds": round(seconds, 3),
+            "time_limit": params.time_limit_seconds,
+            "status": result.solver.status,
+            **evaluate(city, result.sequences()).as_dict(),
+        }
+
+    record["comparison"] = compare(record)
+    record["targets"] = check_targets(record)
+    print(text_report(record))
+    if args.json_out:
+        write_json(record, args.json_out)
+        print(f"\nfigures: {args.json_out}")
+    if args.plot:
+        plot(record, args.plot)
+        print(f"plot: {args.plot}")
+    return 0
+
+
+def compare(record: dict) -> dict:
+    greedy, ours = record["greedy"], record["solver"]
+    out = {}
+    if greedy["travel_km_per_job"] and ours["travel_km_per_job"] is not None:
+        out["travel_per_job_reduction_pct"] = round(
+            100 * (1 - ours["travel_km_per_job"] / greedy["travel_km_per_job"]), 2
+        )
+    if greedy["on_time"]:
+        out["on_time_gain_pct"] = round(100 * (ours["on_time"] / greedy["on_time"] - 1), 2)
+    out["on_time_gain_jobs"] = ours["on_time"] - greedy["on_time"]
+    return out
+
+
+def check_targets(record: dict) -> list[dict]:
+    targets = TARGETS.get((record["jobs"], record["technicians"]), {})
+    first = record["first_plan"]
+    measured = {
+        "first_plan_seconds": first["seconds"] if first["feasible"] and first["assigned"] else None,
+        **record["comparison"],
+    }
+    out = []
+    for name, target in targets.items():
+        value = measured.get(name)
+        met = value is not None and (value <= target if name.endswith("seconds") else value >= target)
+        out.append({"target": name, "goal": target, "measured": value, "met": met})
+    return out
+
+
+def text_report(record: dict) -> str:
+    rows = [("greedy dispatcher", record["greedy"]), ("first plan", record["first_plan"]), ("solver", record["solver"])]
+    header = (
+        f"{'planner':<18} {'seconds':>8} {'assigned':>8} {'on time':>8} {'late':>5} {'unassigned':>10} "
+        f"{'travel km':>10} {'km/job':>7} {'feasible':>8}"
+    )
+    lines = [
+        f"city: {record['jobs']} jobs, {record['technicians']} technicians, seed {record['seed']} "
+        f"(solver: dispatch.{record['solver_mode']})",
+        header,
+        "-" * len(header),
+    ]
+    for name, r in rows:
+        km_job = "-" if r["travel_km_per_job"] is None else f"{r['travel_km_per_job']:.2f}"
+        lines.append(
+            f"{name:<18} {r['seconds']:>8.2f} {r['assigned']:>8} {r['on_time']:>8} {r['late']:>5} "
+            f"{r['unassigned']:>10} {r['travel_km']:>10.1f} {km_job:>7} {'yes' if r['feasible'] else 'NO':>8}"
+        )
+        if r["violations"]:
+            lines.append(f"  {r['violation_count']} violation(s), e.g. {r['violations'][0]}")
+    comp = record["comparison"]
+    lines.append("")
+    if "travel_per_job_reduction_pct" in comp:
+        lines.append(f"travel per job vs greedy: {-comp['travel_per_job_reduction_pct']:+.1f}%")
+    if "on_time_gain_pct" in comp:
+        lines.append(f"jobs on time vs greedy: {comp['on_time_gain_pct']:+.1f}% ({comp['on_time_gain_jobs']:+d} jobs)")
+    for t in record["targets"]:
+        value = "none" if t["measured"] is None else t["measured"]
+        lines.append(f"target {t['target']}: goal {t['goal']}, measured {value} -> {'MET' if t['met'] else 'MISSED'}")
+    return "\n".join(lines)
+
+
+def plot(record: dict, path: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = ["greedy", "first plan", "solver"]
+    rows = [record["greedy"], record["first_plan"], record["solver"]]
+    fig, (a, b) = plt.subplots(1, 2, figsize=(9, 3.8))
+    a.bar(names, [r["travel_km_per_job"] or 0 for r in rows], color=["grey", "tab:orange", "tab:blue"])
+    a.set_ylabel("travel km per job done")
+    b.bar(names, [r["on_time"] for r in rows], color=["grey", "tab:orange", "tab:blue"])
+    b.set_ylabel(f"jobs on time (of {record['jobs']})")
+    fig.suptitle(f"city {record['jobs']} jobs x {record['technicians']} technicians, seed {record['seed']}")
+    fig.tight_layout()
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
