@@ -34,9 +34,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
 
     from app.catalogue.routes import router as catalogue_router
     from app.clients.routes import router as clients_router
+    from app.jobs.routes import router as jobs_router
     from app.users.routes import router as users_router
 
-    for router in (users_router, clients_router, catalogue_router):
+    for router in (users_router, clients_router, catalogue_router, jobs_router):
         app.include_router(router)
 
     @app.get("/healthz", tags=["ops"])

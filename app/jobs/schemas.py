@@ -1,0 +1,100 @@
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from app.geo import lonlat
+from app.schemas_base import AwareDatetime, Body, Out
+
+
+class JobOut(Out):
+    id: uuid.UUID
+    order_id: uuid.UUID
+    sequence: int
+    service_type: str
+    category: str
+    status: str
+    required_skills: list[str]
+    duration_minutes: int
+    priority: int
+    lon: float
+    lat: float
+    window_start: datetime
+    window_end: datetime
+    earliest_start: datetime | None
+    depends_on_job_id: uuid.UUID | None
+    technician_id: uuid.UUID | None
+    scheduled_start: datetime | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    allowed_actions: list[str]
+
+    @classmethod
+    def of(cls, job) -> "JobOut":
+        from app.jobs.lifecycle import allowed_actions
+
+        lon, lat = lonlat(job.location)
+        return cls.model_validate(
+            {**{k: getattr(job, k) for k in cls.model_fields if hasattr(job, k)},
+             "lon": lon, "lat": lat, "allowed_actions": allowed_actions(job.status)}
+        )
+
+
+class JobEventOut(Out):
+    seq: int
+    at: datetime
+    actor_type: str
+    actor_id: str | None
+    action: str
+    from_status: str | None
+    to_status: str
+    reason: str | None
+    data: dict | None
+
+
+class OfferOut(Out):
+    id: uuid.UUID
+    job_id: uuid.UUID
+    technician_id: uuid.UUID
+    status: str
+    expires_at: datetime | None
+    responded_at: datetime | None
+    created_at: datetime
+
+
+class OfferCreate(Body):
+    technician_ids: list[uuid.UUID] = Field(min_length=1, max_length=50)
+    expires_in_minutes: int | None = Field(default=15, ge=1, le=24 * 60)
+
+
+class DeclineIn(Body):
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class AssignIn(Body):
+    technician_id: uuid.UUID
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class UnassignIn(Body):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class WindowIn(Body):
+    start: AwareDatetime
+    end: AwareDatetime
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
+class TransitionIn(Body):
+    action: Literal["schedule", "reschedule", "depart", "arrive", "start", "complete", "fail", "cancel"]
+    reason: str | None = Field(default=None, max_length=500)
+    scheduled_start: AwareDatetime | None = None
+    window: WindowIn | None = None
