@@ -133,7 +133,8 @@ def route_with_ortools(
             time_dim.SetCumulVarSoftUpperBound(idx, (win[-1][1] - t0) * scale, late_coef)
         allowed_v = np.flatnonzero(allowed[j])
         if len(allowed_v) < m:
-            routing.SetAllowedVehiclesForIndex([int(v) for v in allowed_v], idx)
+            # SetAllowedVehiclesForIndex does not accept Python lists in this wheel (absl::Span).
+            routing.VehicleVar(idx).SetValues([-1] + [int(v) for v in allowed_v])
 
     # Pinned jobs: with their technician, in sequence; started ones first. Leaving a pinned job out
     # costs far more than anything else, but stays possible so an impossible pin cannot sink the plan.
@@ -208,7 +209,10 @@ def route_with_ortools(
 
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, search.first_solution)
-    params.local_search_metaheuristic = getattr(routing_enums_pb2.LocalSearchMetaheuristic, search.metaheuristic)
+    # With a single job a metaheuristic finds no new solutions and would idle until the time limit.
+    movable = n - sum(1 for job in jobs if job.started)
+    meta = "GREEDY_DESCENT" if movable <= 1 else search.metaheuristic
+    params.local_search_metaheuristic = getattr(routing_enums_pb2.LocalSearchMetaheuristic, meta)
     if search.gls_lambda is not None:
         params.guided_local_search_lambda_coefficient = search.gls_lambda
     if search.max_solutions is not None:
