@@ -1,0 +1,62 @@
+# Shared setup steps for run.sh and test.sh: install what is missing, say exactly what to do otherwise.
+
+say() { printf '\033[1;34m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root for: $*"; fi; }
+
+apt_install() {
+  command -v apt-get >/dev/null || return 1
+  say "installing $* (apt-get)"
+  if [ -z "${SHIFU_APT_UPDATED:-}" ]; then as_root apt-get update -qq >&2; export SHIFU_APT_UPDATED=1; fi
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >&2
+}
+
+ensure_uv() {
+  if ! command -v uv >/dev/null; then
+    say "installing uv (pip)"
+    python3 -m pip install -q uv >&2 || die "could not install uv: run 'python3 -m pip install uv'"
+  fi
+}
+
+ensure_python_env() {
+  # $@: extra flags for uv sync (e.g. --no-dev)
+  ensure_uv
+  say "installing Python packages from uv.lock"
+  uv sync --frozen --python 3.11 "$@" >&2
+}
+
+spatialite_ok() {
+  [ -x .venv/bin/python ] || return 1
+  SPATIALITE_LIBRARY_PATH=mod_spatialite .venv/bin/python - <<'PY' 2>/dev/null
+import sqlean
+c = sqlean.connect(":memory:"); c.enable_load_extension(True); c.load_extension("mod_spatialite")
+PY
+}
+
+ensure_spatialite() {
+  spatialite_ok && return 0
+  apt_install libsqlite3-mod-spatialite || die "SpatiaLite is missing. Install it: Debian/Ubuntu 'apt-get install libsqlite3-mod-spatialite'; Fedora 'dnf install libspatialite'; macOS 'brew install libspatialite'"
+  spatialite_ok || die "SpatiaLite installed but mod_spatialite still does not load"
+}
+
+ensure_postgres() {
+  # PostgreSQL with PostGIS, running on 127.0.0.1:5432.
+  if ! command -v pg_lsclusters >/dev/null; then
+    apt_install postgresql postgresql-contrib || die "install PostgreSQL 15+ with PostGIS and start it on 127.0.0.1:5432"
+  fi
+  local ver
+  ver=$(ls /etc/postgresql | sort -n | tail -1)
+  if [ ! -f "/usr/share/postgresql/$ver/extension/postgis.control" ]; then
+    apt_install "postgresql-$ver-postgis-3" || die "install PostGIS for PostgreSQL $ver"
+  fi
+  if ! pg_lsclusters -h | awk '{print $4}' | grep -q online; then
+    say "starting PostgreSQL $ver"
+    pg_ctlcluster --skip-systemctl-redirect "$ver" main start >&2 || die "could not start PostgreSQL $ver"
+  fi
+  for _ in $(seq 1 30); do
+    pg_isready -q -h 127.0.0.1 -p 5432 && return 0
+    sleep 1
+  done
+  die "PostgreSQL did not become ready on 127.0.0.1:5432"
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Install and start everything the tests need, then run the whole suite on SQLite and PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+
+ensure_python_env
+ensure_spatialite
+ensure_postgres
+export SPATIALITE_LIBRARY_PATH=mod_spatialite
+say "running the test suite (SQLite/SpatiaLite and PostgreSQL/PostGIS)"
+exec .venv/bin/pytest "$@"
