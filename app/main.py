@@ -34,11 +34,20 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
 
     from app.catalogue.routes import router as catalogue_router
     from app.clients.routes import router as clients_router
+    from app.orders.routes import public as orders_public_router
+    from app.orders.routes import router as orders_router
+    from app.technicians.routes import candidates_router, providers_router
+    from app.technicians.routes import router as technicians_router
     from app.jobs.routes import router as jobs_router
     from app.users.routes import router as users_router
 
-    for router in (users_router, clients_router, catalogue_router, jobs_router):
+    for router in (
+        users_router, clients_router, catalogue_router, jobs_router, providers_router, technicians_router,
+        candidates_router,
+    ):
         app.include_router(router)
+    app.include_router(orders_router)
+    app.include_router(orders_public_router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz():
