@@ -3,7 +3,7 @@
 from datetime import datetime, timezone
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
 
 
 class Body(BaseModel):
@@ -23,6 +23,19 @@ def _aware(value: datetime) -> datetime:
 
 
 AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
+def to_city_time(value: datetime) -> str:
+    """Render a stored UTC instant in the city's time zone (ISO 8601 with its offset, e.g. +08:00)."""
+    from zoneinfo import ZoneInfo
+
+    from app.config import get_settings
+
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(ZoneInfo(get_settings().city_timezone)).isoformat()
+
+
+# A datetime shown to people: stored in UTC, rendered in the city's local time.
+LocalDatetime = Annotated[datetime, PlainSerializer(to_city_time, return_type=str)]
 Longitude = Annotated[float, Field(ge=-180, le=180, description="WGS84 longitude")]
 Latitude = Annotated[float, Field(ge=-90, le=90, description="WGS84 latitude")]
 Phone = Annotated[str, Field(pattern=r"^\+?[0-9][0-9 \-]{5,19}$", description="phone number")]

@@ -1,11 +1,10 @@
 import uuid
-from datetime import datetime
 from typing import Literal
 
 from pydantic import Field, model_validator
 
 from app.geo import lonlat
-from app.schemas_base import AwareDatetime, Body, Out
+from app.schemas_base import AwareDatetime, Body, LocalDatetime, Out
 
 
 class JobOut(Out):
@@ -20,15 +19,15 @@ class JobOut(Out):
     priority: int
     lon: float
     lat: float
-    window_start: datetime
-    window_end: datetime
-    earliest_start: datetime | None
+    window_start: LocalDatetime
+    window_end: LocalDatetime
+    earliest_start: LocalDatetime | None
     depends_on_job_id: uuid.UUID | None
     technician_id: uuid.UUID | None
-    scheduled_start: datetime | None
+    scheduled_start: LocalDatetime | None
     version: int
-    created_at: datetime
-    updated_at: datetime
+    created_at: LocalDatetime
+    updated_at: LocalDatetime
     allowed_actions: list[str]
 
     @classmethod
@@ -44,7 +43,7 @@ class JobOut(Out):
 
 class JobEventOut(Out):
     seq: int
-    at: datetime
+    at: LocalDatetime
     actor_type: str
     actor_id: str | None
     action: str
@@ -59,9 +58,9 @@ class OfferOut(Out):
     job_id: uuid.UUID
     technician_id: uuid.UUID
     status: str
-    expires_at: datetime | None
-    responded_at: datetime | None
-    created_at: datetime
+    expires_at: LocalDatetime | None
+    responded_at: LocalDatetime | None
+    created_at: LocalDatetime
 
 
 class OfferCreate(Body):
