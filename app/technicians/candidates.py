@@ -18,13 +18,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, exists, func, literal, literal_column, not_, or_, select
+from sqlalchemy import and_, case, column, exists, func, literal, literal_column, not_, or_, select, table
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.config import get_settings
 from app.geo import haversine_m, lonlat
 from app.technicians.models import DayOff, Technician, TechnicianSkill, WeeklyShift
+
+# SpatiaLite's R*Tree over technicians.service_area (created by the migration, keyed by rowid).
+_RTREE = table("idx_technicians_service_area", column("pkid"), column("xmin"), column("xmax"), column("ymin"), column("ymax"))
 
 # A window longer than this is only searched over its first days; jobs are visits, not projects.
 MAX_WINDOW_DAYS = 14
@@ -129,12 +132,11 @@ def candidate_statement(dialect: str, need: JobNeed, limit: int, tz: ZoneInfo):
     t = Technician
     if dialect == "sqlite":
         # SpatiaLite never consults its R*Tree by itself: ask the index table for the bounding boxes.
-        rtree = literal_column("idx_technicians_service_area")
-        boxes = select(literal_column("pkid")).select_from(rtree).where(
-            literal_column("xmin") <= need.lon,
-            literal_column("xmax") >= need.lon,
-            literal_column("ymin") <= need.lat,
-            literal_column("ymax") >= need.lat,
+        boxes = select(_RTREE.c.pkid).where(
+            _RTREE.c.xmin <= need.lon,
+            _RTREE.c.xmax >= need.lon,
+            _RTREE.c.ymin <= need.lat,
+            _RTREE.c.ymax >= need.lat,
         )
         rank = _rank(t, need)
         return (
