@@ -25,6 +25,14 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
     # Travel speed used for ETAs when no routing service is configured.
     city_speed_kmh: float = 25.0
+    # "rq": dispatch runs go to an RQ worker through Redis (production, tests). "thread": run them in
+    # a background thread of the web process (embedded mode without Redis).
+    task_queue: str = "rq"
+    queue_name: str = "shifu"
+    offer_ttl_minutes: int = 15
+    grab_offer_count: int = 3
+    max_offer_rounds: int = 3
+    solver_workers: int = 1
 
 
 @lru_cache

@@ -39,11 +39,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
     from app.technicians.routes import candidates_router, providers_router
     from app.technicians.routes import router as technicians_router
     from app.jobs.routes import router as jobs_router
+    from app.planning.routes import router as planning_router
     from app.users.routes import router as users_router
 
     for router in (
         users_router, clients_router, catalogue_router, jobs_router, providers_router, technicians_router,
-        candidates_router,
+        candidates_router, planning_router,
     ):
         app.include_router(router)
     app.include_router(orders_router)

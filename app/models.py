@@ -8,3 +8,4 @@ from app.models_base import Base  # noqa: F401
 from app.orders.models import Order, OrderAppliance, OrderWindow  # noqa: F401
 from app.technicians.models import DayOff, ProviderCompany, Technician, TechnicianSkill, WeeklyShift  # noqa: F401
 from app.users.models import AuthToken, User  # noqa: F401
+from app.planning.models import DispatchRun, PlannedStop, PlannedUnassigned  # noqa: F401

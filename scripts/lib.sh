@@ -60,3 +60,14 @@ ensure_postgres() {
   done
   die "PostgreSQL did not become ready on 127.0.0.1:5432"
 }
+
+ensure_redis() {
+  # Redis carries the task queue (dispatch runs go to RQ workers).
+  if .venv/bin/python -c "import redis,sys; redis.Redis.from_url('${SHIFU_REDIS_URL:-redis://127.0.0.1:6379/0}').ping()" 2>/dev/null; then
+    return 0
+  fi
+  command -v redis-server >/dev/null || apt_install redis-server || die "install Redis and start it on 127.0.0.1:6379"
+  say "starting Redis"
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >&2
+  sleep 1
+}

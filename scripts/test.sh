@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 ensure_python_env
 ensure_spatialite
 ensure_postgres
+ensure_redis
 export SPATIALITE_LIBRARY_PATH=mod_spatialite
 say "running the test suite (SQLite/SpatiaLite and PostgreSQL/PostGIS)"
 exec .venv/bin/pytest "$@"

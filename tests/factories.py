@@ -100,10 +100,13 @@ def make_order(
     session: Session,
     client_id,
     service_type: str = "repair",
+    urgency: str = "normal",
     categories: tuple[str, ...] = ("air_conditioner",),
     lon: float = HANGZHOU[0] + 0.01,
     lat: float = HANGZHOU[1] + 0.01,
     start_in_hours: int = 24,
+    start=None,
+    hours: int = 2,
 ):
     """An order as intake would store it, with its jobs created by the jobs service."""
     from datetime import timedelta
@@ -114,13 +117,14 @@ def make_order(
     from app.models_base import utcnow
     from app.orders.models import Order, OrderAppliance, OrderWindow
 
-    start = utcnow().replace(minute=0, second=0, microsecond=0) + timedelta(hours=start_in_hours)
+    if start is None:
+        start = utcnow().replace(minute=0, second=0, microsecond=0) + timedelta(hours=start_in_hours)
     order = Order(
         client_id=client_id, service_type=service_type, contact_name="李女士", contact_phone="13800000000",
-        address="杭州市西湖区文三路 1 号", location=point(lon, lat),
+        address="杭州市西湖区文三路 1 号", location=point(lon, lat), urgency=urgency,
     )
     order.appliances = [OrderAppliance(position=i, category=c) for i, c in enumerate(categories)]
-    order.windows = [OrderWindow(start=start, end=start + timedelta(hours=2))]
+    order.windows = [OrderWindow(start=start, end=start + timedelta(hours=hours))]
     session.add(order)
     session.flush()
     jobs = create_jobs_for_order(session, order, Actor("client", str(client_id)))

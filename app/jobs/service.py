@@ -233,13 +233,14 @@ def _technician(session: Session, technician_id: uuid.UUID, field: str = "techni
 
 
 def offer(
-    session: Session, job: Job, technician_ids: list[uuid.UUID], actor: Actor, expires_in: timedelta | None
+    session: Session, job: Job, technician_ids: list[uuid.UUID], actor: Actor, expires_in: timedelta | None,
+    now: datetime | None = None,
 ) -> list[JobOffer]:
     if not technician_ids:
         raise invalid("technician_ids", "offer the job to at least one technician")
     for i, tid in enumerate(technician_ids):
         _technician(session, tid, f"technician_ids[{i}]")
-    expires_at = utcnow() + expires_in if expires_in else None
+    expires_at = (now or utcnow()) + expires_in if expires_in else None
     transition(session, job, "offer", actor, data={"technician_ids": [str(t) for t in technician_ids]})
     offers = []
     existing = {o.technician_id: o for o in session.scalars(select(JobOffer).where(JobOffer.job_id == job.id))}
@@ -297,8 +298,13 @@ def decline(session: Session, job: Job, technician_id: uuid.UUID, actor: Actor, 
         select(func.count()).select_from(JobOffer).where(JobOffer.job_id == job.id, JobOffer.status == OfferStatus.open)
     )
     target = JobStatus.offered if still_open else JobStatus.pending
-    return transition(session, job, "decline", actor, reason=reason, to_status=target,
-                      data={"technician_id": str(technician_id)})
+    transition(session, job, "decline", actor, reason=reason, to_status=target,
+               data={"technician_id": str(technician_id)})
+    if target == JobStatus.pending:
+        from app.planning.offers import reoffer  # the dispatch side decides who is asked next
+
+        reoffer(session, job)
+    return job
 
 
 def assign(session: Session, job: Job, technician_id: uuid.UUID, actor: Actor, reason: str) -> Job:

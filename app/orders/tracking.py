@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.actors import Actor
-from app.errors import not_found
+from app.errors import ProblemError, not_found
 from app.jobs.models import JobEvent
 from app.orders import service
 from app.orders.models import Order, OrderChannel, ServiceType, Urgency
@@ -37,7 +37,17 @@ def book(session: Session, booking: ConsumerBooking) -> service.NewOrder:
         external_order_id=None,
         rework_of_job_id=None,
     )
-    return service.create_order(session, data, CONSUMER, client_id=None, channel=OrderChannel.consumer)
+    try:
+        return service.create_order(session, data, CONSUMER, client_id=None, channel=OrderChannel.consumer)
+    except ProblemError as exc:
+        # The booking has one `appliance`, not a list: name the field as the consumer sent it.
+        if exc.field and exc.field.startswith(_ORDER_APPLIANCE):
+            exc.field = "appliance" + exc.field[len(_ORDER_APPLIANCE):]
+            exc.detail = exc.detail.replace(_ORDER_APPLIANCE, "appliance", 1)
+        raise
+
+
+_ORDER_APPLIANCE = "appliances[0]"
 
 
 def order_for_token(session: Session, token: str) -> Order:

@@ -1,0 +1,68 @@
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from app.actors import Actor
+from app.auth import OpsDep, PrincipalDep, SessionDep
+from app.errors import forbidden
+from app.jobs.schemas import JobOut
+from app.planning import offers, service
+from app.planning.queue import enqueue_run
+from app.planning.schemas import PlanOut, RouteOut, RunCreate, RunOut, StopOut, UnassignedOut
+
+router = APIRouter(prefix="/v1/dispatch", tags=["dispatch"])
+
+
+@router.post("/runs", status_code=202, response_model=RunOut)
+def create_run(body: RunCreate, request: Request, session: SessionDep, p: OpsDep):
+    run = service.create_run(session, body.date, body.time_limit_seconds, body.seed, Actor.of(p))
+    # The worker must see the run row, so it is committed before the run is queued.
+    session.commit()
+    enqueue_run(str(run.id), request.app.state.settings)
+    return run
+
+
+@router.get("/runs", response_model=list[RunOut])
+def list_runs(session: SessionDep, _: OpsDep):
+    return service.list_runs(session)
+
+
+@router.get("/runs/{run_id}", response_model=RunOut)
+def get_run(run_id: uuid.UUID, session: SessionDep, _: OpsDep):
+    return service.get_run(session, run_id)
+
+
+@router.get("/runs/{run_id}/plan", response_model=PlanOut)
+def get_plan(run_id: uuid.UUID, session: SessionDep, p: PrincipalDep, technician_id: uuid.UUID | None = None):
+    if not p.is_ops:
+        if p.technician_id is None:
+            raise forbidden("plans are for ops staff and, for their own route, technicians")
+        technician_id = p.technician_id
+    run = service.get_run(session, run_id)
+    routes: dict[uuid.UUID, list] = {}
+    for s in run.stops:
+        if technician_id is None or s.technician_id == technician_id:
+            routes.setdefault(s.technician_id, []).append(StopOut.model_validate(s))
+    return PlanOut(
+        run=RunOut.model_validate(run),
+        routes=[RouteOut(technician_id=t, stops=stops) for t, stops in routes.items()],
+        unassigned=[UnassignedOut.model_validate(u) for u in run.unassigned] if p.is_ops else [],
+    )
+
+
+@router.post("/runs/{run_id}/commit", response_model=RunOut)
+def commit_run(run_id: uuid.UUID, session: SessionDep, p: OpsDep):
+    run = service.get_run(session, run_id)
+    service.commit_run(session, run, Actor.of(p))
+    return run
+
+
+@router.post("/sweep")
+def sweep_offers(session: SessionDep, _: OpsDep):
+    return offers.expire_offers(session)
+
+
+@router.get("/queue", response_model=list[JobOut])
+def ops_queue(session: SessionDep, _: OpsDep, limit: Annotated[int, Query(ge=1, le=500)] = 100):
+    return [JobOut.of(j) for j in session.scalars(offers.ops_queue_stmt().limit(limit))]
