@@ -67,11 +67,14 @@ def order_for_token(session: Session, token: str) -> Order:
 def tracking_view(session: Session, order: Order, tz: ZoneInfo) -> dict:
     jobs = sorted(order.jobs, key=lambda j: j.sequence)
     tech_ids = {j.technician_id for j in jobs if j.technician_id}
-    names = (
-        dict(session.execute(select(Technician.id, Technician.name).where(Technician.id.in_(tech_ids))).tuples())
-        if tech_ids
-        else {}
-    )
+    names = {
+        tid: name
+        for tid, name in (
+            session.execute(select(Technician.id, Technician.name).where(Technician.id.in_(tech_ids)))
+            if tech_ids
+            else ()
+        )
+    }
     by_id = {j.id: j for j in jobs}
     events = session.scalars(
         select(JobEvent).where(JobEvent.job_id.in_(by_id)).order_by(JobEvent.at, JobEvent.seq)
