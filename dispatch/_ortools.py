@@ -31,6 +31,8 @@ class Search:
     time_limit_seconds: float = 10.0
     max_solutions: int | None = None
     seed: int = 0
+    optional_jobs: bool = True  # False: every eligible job must be served (no disjunctions)
+    finalizer: bool = True
 
 
 @dataclass
@@ -54,6 +56,7 @@ def route_with_ortools(
     *,
     metric: str,
     scale: int,
+    cost_scale: int | None = None,
     search: Search,
     initial_routes: list[list[int]] | None = None,
     previous_tech: np.ndarray | None = None,
@@ -85,13 +88,14 @@ def route_with_ortools(
 
     # Index i of the routing model is node i for every non-end node in this layout; rows/columns
     # of the transit matrices are node numbers, which is what RegisterTransitMatrix expects.
+    cost_scale = scale if cost_scale is None else cost_scale
     travel_t = _scaled_int(c.dur[np.ix_(node_point, node_point)], scale, up=True)
     time_m = travel_t + (node_service * scale)[:, None]
     time_m[n + m:, :] = 0
     if metric == "distance":
-        cost_m = _scaled_int(c.dist[np.ix_(node_point, node_point)], scale, up=False)
+        cost_m = _scaled_int(c.dist[np.ix_(node_point, node_point)], cost_scale, up=False)
     else:
-        cost_m = travel_t.copy()
+        cost_m = _scaled_int(c.dur[np.ix_(node_point, node_point)], cost_scale, up=False)
     time_cb = routing.RegisterTransitMatrix(time_m.tolist())
     cost_cb = routing.RegisterTransitMatrix(cost_m.tolist())
     routing.SetArcCostEvaluatorOfAllVehicles(cost_cb)
@@ -105,9 +109,10 @@ def route_with_ortools(
     for v in range(m):
         time_dim.CumulVar(routing.Start(v)).SetRange(int((c.shift_start[v] - t0) * scale), int((c.shift_end[v] - t0) * scale))
         time_dim.CumulVar(routing.End(v)).SetMax(int((c.shift_end[v] - t0) * scale))
-        routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(v)))
+        if search.finalizer:
+            routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(v)))
 
-    late_coef = max(1, int(round(w.lateness_per_second))) if lat > 0 and w.lateness_per_second > 0 else 0
+    late_coef = max(1, int(round(w.lateness_per_second * cost_scale / scale))) if lat > 0 and w.lateness_per_second > 0 else 0
     jobs = c.problem.jobs
     for j in range(n):
         idx = manager.NodeToIndex(int(node_of_job[j]))
@@ -153,9 +158,8 @@ def route_with_ortools(
             ib = manager.NodeToIndex(int(node_of_job[b]))
             solver.Add(time_dim.CumulVar(ia) + int(c.service[a] * scale) <= time_dim.CumulVar(ib))
 
-    cost_scale = scale
     for j, job in enumerate(jobs):
-        if job.started:
+        if job.started or (not search.optional_jobs and allowed[j].any()):
             continue
         idx = manager.NodeToIndex(int(node_of_job[j]))
         penalty = w.unassigned_penalty * (1 + job.priority) * cost_scale
@@ -185,7 +189,7 @@ def route_with_ortools(
         caps = [int(min(x * scale, max(big, 1) * 2)) for x in c.max_work]
         routing.AddDimensionWithVehicleCapacity(time_cb, 0, caps, True, "work")
         if w.balance_per_second > 0:
-            routing.GetDimensionOrDie("work").SetGlobalSpanCostCoefficient(max(1, int(round(w.balance_per_second))))
+            routing.GetDimensionOrDie("work").SetGlobalSpanCostCoefficient(max(1, int(round(w.balance_per_second * cost_scale / scale))))
 
     # Re-planning: a job placed with another technician than before costs move_penalty.
     if previous_tech is not None and move_penalty > 0 and (previous_tech >= 0).any():

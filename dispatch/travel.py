@@ -38,6 +38,20 @@ class _Model(BaseModel):
     def _compute(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
         raise NotImplementedError
 
+    def pairs(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Distance and duration from a[i] to b[i] for each i (no full matrix, not cached).
+
+        Closed-form models compute this directly; others fall back to a matrix over the unique
+        points involved, which is fine for the handful of legs offers ask about.
+        """
+        a = np.asarray(a, dtype=float).reshape(-1, 2)
+        b = np.asarray(b, dtype=float).reshape(-1, 2)
+        pts, inv = np.unique(np.vstack([a, b]), axis=0, return_inverse=True)
+        inv = inv.reshape(-1)
+        dist, dur = self.matrices(pts)
+        ia, ib = inv[: len(a)], inv[len(a):]
+        return dist[ia, ib], dur[ia, ib]
+
     @property
     def distance_unit(self) -> str:
         return "m" if self.geographic else "unit"
@@ -60,6 +74,10 @@ class GreatCircleTravel(_Model):
         dur = dist / (self.speed_kmh / 3.6)
         return dist, dur
 
+    def pairs(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        dist = haversine_pairs(np.asarray(a, dtype=float).reshape(-1, 2), np.asarray(b, dtype=float).reshape(-1, 2)) * self.circuity
+        return dist, dist / (self.speed_kmh / 3.6)
+
 
 class EuclideanTravel(_Model):
     """Planar straight-line distance; duration = distance / speed (Solomon: speed 1, unrounded)."""
@@ -70,6 +88,11 @@ class EuclideanTravel(_Model):
     def _compute(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         diff = points[:, None, :] - points[None, :, :]
         dist = np.sqrt((diff**2).sum(axis=2))
+        return dist, dist / self.speed
+
+    def pairs(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        diff = np.asarray(a, dtype=float).reshape(-1, 2) - np.asarray(b, dtype=float).reshape(-1, 2)
+        dist = np.sqrt((diff**2).sum(axis=1))
         return dist, dist / self.speed
 
 
@@ -158,6 +181,14 @@ def haversine_matrix(points: np.ndarray) -> np.ndarray:
     dlon = lon[:, None] - lon[None, :]
     a = np.sin(dlat / 2) ** 2 + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin(dlon / 2) ** 2
     return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def haversine_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Great-circle distance in metres from a[i] to b[i] ((lon, lat) in degrees)."""
+    lon1, lat1 = np.radians(a[:, 0]), np.radians(a[:, 1])
+    lon2, lat2 = np.radians(b[:, 0]), np.radians(b[:, 1])
+    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
 class _MatrixCache:
