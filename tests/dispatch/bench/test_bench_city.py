@@ -123,3 +123,29 @@ def test_city_becomes_the_library_problem(city):
     rebuilt = shape({"type": "MultiPolygon", "coordinates": tech.service_area})
     assert rebuilt.covers(Point(inside.location))
     assert rebuilt.symmetric_difference(area).area < 1e-9
+
+
+def test_city_command_grades_greedy_and_solver_alike(tmp_path, capsys):
+    import json
+
+    from dispatch.bench.__main__ import main
+
+    out = tmp_path / "city.json"
+    argv = ["city", "--jobs", "40", "--technicians", "4", "--seed", "2", "--time-limit", "1.5"]
+    assert main(argv + ["--first-plan-limit", "1", "--json", str(out)]) == 0
+    record = json.loads(out.read_text())
+    for key in ("greedy", "first_plan", "solver"):
+        assert record[key]["feasible"], record[key]["violations"]
+        assert record[key]["assigned"] + record[key]["unassigned"] == 40
+    assert record["solver"]["seconds"] <= 1.5 + 1.0
+    gain = record["comparison"]["on_time_gain_jobs"]
+    assert gain == record["solver"]["on_time"] - record["greedy"]["on_time"]
+    assert record["targets"] == []  # targets exist for the sizes only
+    assert "greedy dispatcher" in capsys.readouterr().out
+
+
+def test_city_command_rejects_bad_sizes(capsys):
+    from dispatch.bench.__main__ import main
+
+    assert main(["city", "--jobs", "0"]) == 2
+    assert "must be at least 1" in capsys.readouterr().err
