@@ -42,7 +42,8 @@ class SolveParams(BaseModel):
     num_workers: int = Field(1, ge=1, le=8)
     post_optimize: bool = Field(True, description="polish the best plan with a local search on the real data")
     explain: bool = Field(True, description="compute per-job explanations (next-best technician)")
-    scale: int | None = Field(None, ge=1, description="integer scaling of travel data (auto: 1000 planar, 1 geographic)")
+    scale: int | None = Field(None, ge=1, description="integer scaling of times inside the search (auto: 1000 planar, 1 geographic)")
+    cost_scale: int | None = Field(None, ge=1, description="integer scaling of travel costs inside the search (auto: 10 planar, 1 geographic)")
 
     @field_validator("first_solution")
     @classmethod

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from ._ortools import Outcome, Search, route_with_ortools, scale_for
+from ._ortools import Outcome, Search, cost_scale_for, route_with_ortools, scale_for
 from .build import build_result, objective
 from .compiled import Compiled, compile_problem
 from .eligibility import Why, eligibility
@@ -56,7 +56,7 @@ def solve_compiled(c: Compiled, params: SolveParams, *, initial_routes: list[lis
     polish_share = 0.1 if params.post_optimize else 0.0
     search_limit = max(0.1, (params.time_limit_seconds - elapsed) * (1 - polish_share))
     searches = _portfolio(params, search_limit)
-    kwargs = dict(metric=metric, scale=scale, initial_routes=initial_routes,
+    kwargs = dict(metric=metric, scale=scale, cost_scale=cost_scale_for(c, params.cost_scale), initial_routes=initial_routes,
                   previous_tech=previous_tech, move_penalty=move_penalty)
     if c.n_jobs == 0 or c.n_techs == 0:
         outcomes = [Outcome(routes=[[] for _ in range(c.n_techs)], status="success", objective=0, seconds=0.0, config=searches[0])]
