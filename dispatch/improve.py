@@ -16,10 +16,12 @@ from .schedule import simulate
 
 
 def repair(c: Compiled, allowed: np.ndarray, routes: list[list[int]], metric: str, deadline: float,
-           previous_tech: np.ndarray | None = None, move_penalty: float = 0.0) -> list[list[int]]:
+           previous_tech: np.ndarray | None = None, move_penalty: float = 0.0,
+           candidates: int | None = None) -> list[list[int]]:
     """Greedily insert unserved jobs, most important first, at their cheapest feasible position.
 
     Pinned jobs are left to the search (their order constraints are not modelled here).
+    ``candidates`` limits each job to that many eligible technicians whose route passes nearest.
     """
     routes = [list(r) for r in routes]
     served = np.zeros(c.n_jobs, dtype=bool)
@@ -35,7 +37,11 @@ def repair(c: Compiled, allowed: np.ndarray, routes: list[list[int]], metric: st
         if time.monotonic() > deadline:
             break
         best = None
-        for t in np.flatnonzero(allowed[j]):
+        techs = np.flatnonzero(allowed[j])
+        if candidates is not None and len(techs) > candidates:
+            near = _route_distance(c, schedules, j, techs)
+            techs = techs[np.argsort(near, kind="stable")[:candidates]]
+        for t in techs:
             ins = best_insertion(c, schedules[t], j, metric, qw)
             if isinstance(ins, Blocked):
                 continue
@@ -50,6 +56,15 @@ def repair(c: Compiled, allowed: np.ndarray, routes: list[list[int]], metric: st
         routes[ins.tech].insert(ins.position, j)
         schedules[ins.tech] = simulate(c, ins.tech, routes[ins.tech])
     return routes
+
+
+def _route_distance(c: Compiled, schedules, job: int, techs: np.ndarray) -> np.ndarray:
+    p = int(c.job_point[job])
+    out = np.empty(len(techs))
+    for i, t in enumerate(techs):
+        pts = [int(c.tech_start_point[t])] + [int(c.job_point[r]) for r in schedules[t].jobs]
+        out[i] = c.dist[p, pts].min()
+    return out
 
 
 def improve(c: Compiled, allowed: np.ndarray, routes: list[list[int]], metric: str, deadline: float,
