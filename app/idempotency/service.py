@@ -1,10 +1,10 @@
 """Idempotency-Key handling for client POSTs: the first result is stored and replayed on retries.
 
-A request first *claims* its key by inserting the record (inside a savepoint) before doing any work,
-then fills in the response in the same transaction. Two concurrent requests with one key therefore
-meet at the unique (client_id, key) index: on PostgreSQL the second INSERT waits for the first
-transaction and then fails, and the loser replays the winner's committed response; on SQLite writers
-are serialised by BEGIN IMMEDIATE, so the loser simply finds the record. If the winner fails, its
+A request first *claims* its key by inserting the record (INSERT ... ON CONFLICT DO NOTHING) before
+doing any work, then fills in the response in the same transaction. Two concurrent requests with one
+key therefore meet at the unique (client_id, key) index: on PostgreSQL the second INSERT waits for the
+first transaction, then finds the conflict, and the loser replays the winner's committed response; on
+SQLite writers are serialised by BEGIN IMMEDIATE, so the loser simply finds the record. If the winner fails, its
 claim is rolled back with everything else and a retry starts afresh. Only successful (2xx) results
 are stored: an error leaves nothing behind, and retrying it simply re-runs the request.
 """
@@ -17,8 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi.responses import JSONResponse
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from app.errors import ProblemError, invalid
@@ -66,37 +65,50 @@ def _replay(record: IdempotencyRecord, digest: str, key: str) -> JSONResponse:
     )
 
 
+def _insert_claim(session: Session, values: dict) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING: True if this request now owns the key.
+
+    On PostgreSQL a concurrent INSERT of the same key waits here until the owner's transaction ends,
+    then either conflicts (owner committed) or succeeds (owner rolled back)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = (
+        insert(IdempotencyRecord)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["client_id", "key"])
+        .returning(IdempotencyRecord.id)
+    )
+    return session.execute(stmt).scalar() is not None
+
+
 def _claim(
     session: Session, client_id: uuid.UUID, key: str, endpoint: str, digest: str, ttl: timedelta
-) -> IdempotencyRecord | JSONResponse:
+) -> uuid.UUID | JSONResponse:
     now = utcnow()
-    existing = _find(session, client_id, key)
-    if existing is not None:
+    for _ in range(3):
+        record_id = uuid.uuid4()
+        values = dict(
+            id=record_id, client_id=client_id, key=key, endpoint=endpoint, request_hash=digest,
+            status_code=0, response_body={}, created_at=now, expires_at=now + ttl,
+        )
+        if _insert_claim(session, values):
+            return record_id
+        existing = _find(session, client_id, key)
+        if existing is None:  # removed (purged) between our INSERT and SELECT: try again
+            continue
         if existing.expires_at > now:
             return _replay(existing, digest, key)
-        # Expired: forgotten, the key may be used afresh. A Core DELETE, because a concurrent
-        # request may remove the same row first (then this matches nothing, which is fine).
+        # Expired: forgotten, the key may be used afresh. If a concurrent request removes it first,
+        # this matches nothing and the next INSERT decides who owns the key.
         session.expunge(existing)
         session.execute(
             delete(IdempotencyRecord)
-            .where(IdempotencyRecord.id == existing.id)
+            .where(IdempotencyRecord.id == existing.id, IdempotencyRecord.expires_at <= now)
             .execution_options(synchronize_session=False)
         )
-    record = IdempotencyRecord(
-        client_id=client_id, key=key, endpoint=endpoint, request_hash=digest,
-        status_code=0, response_body={}, expires_at=now + ttl,
-    )
-    try:
-        with session.begin_nested():
-            session.add(record)
-            session.flush()
-    except IntegrityError:
-        # A concurrent request with this key committed first: answer with its result.
-        winner = _find(session, client_id, key)
-        if winner is None:
-            raise
-        return _replay(winner, digest, key)
-    return record
+    raise ProblemError(409, "idempotency-in-progress", f"Idempotency-Key {key!r} is contended; retry the request")
 
 
 def run_idempotent(
@@ -118,8 +130,12 @@ def run_idempotent(
     if isinstance(claimed, JSONResponse):
         return claimed
     status, body = work()
-    claimed.status_code, claimed.response_body = status, body
-    session.flush()
+    session.execute(
+        update(IdempotencyRecord)
+        .where(IdempotencyRecord.id == claimed)
+        .values(status_code=status, response_body=body)
+        .execution_options(synchronize_session=False)
+    )
     return JSONResponse(body, status_code=status, headers={HEADER: key})
 
 

@@ -43,15 +43,25 @@ def tracking_url(base_url: str, token: str) -> str:
 # --- intake ---------------------------------------------------------------------------------------------
 
 
+# (database, category, service type) pairs seen in the catalogue. The catalogue only grows
+# (load_catalogue adds what is missing), so a remembered pair never goes stale; anything not
+# remembered is asked of the database, which also produces the error naming the field.
+_known_services: set[tuple[str, str, str]] = set()
+
+
 def _check_catalogue(session: Session, data: OrderCreate) -> None:
+    """Refuse unknown categories before anything is written (jobs are derived after the insert)."""
     kinds = (
         (ServiceType.delivery, ServiceType.install)
         if data.service_type == ServiceType.delivery_install
         else (data.service_type,)
     )
+    database = str(session.get_bind().engine.url)
     for i, a in enumerate(data.appliances):
         for kind in kinds:
-            entry_for(session, a.category, kind, f"appliances[{i}].category")
+            if (database, a.category, kind) not in _known_services:
+                entry_for(session, a.category, kind, f"appliances[{i}].category")
+                _known_services.add((database, a.category, kind))
 
 
 def _check_rework(session: Session, job_id: uuid.UUID, client_id: uuid.UUID | None) -> None:
@@ -124,13 +134,17 @@ def create_order(
         for i, a in enumerate(data.appliances)
     ]
     order.windows = [OrderWindow(start=w.start, end=w.end) for w in sorted(data.windows, key=lambda w: w.start)]
+    if external_id is None or client_id is None:
+        session.add(order)
+        session.flush()
+        return NewOrder(order, create_jobs_for_order(session, order, actor), token)
     try:
         with session.begin_nested():
             session.add(order)
             session.flush()
     except IntegrityError:
         # A concurrent request took the same external_order_id between our check and insert.
-        existing = _existing_by_external_id(session, client_id, external_id) if client_id and external_id else None
+        existing = _existing_by_external_id(session, client_id, external_id)
         if existing is None:
             raise
         raise _duplicate(external_id, existing) from None
