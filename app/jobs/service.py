@@ -70,6 +70,9 @@ def create_jobs_for_order(session: Session, order: Order, actor: Actor) -> list[
     for job in jobs:
         _append_event(session, job, actor, "create", None, job.status, data={"order_id": str(order.id)})
     session.flush()
+    from app.planning.realtime import offer_if_urgent  # urgent work is offered at once, not at the next run
+
+    offer_if_urgent(session, jobs)
     return jobs
 
 

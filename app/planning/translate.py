@@ -90,48 +90,73 @@ def technicians_on_shift(session: Session, ctx: DayContext) -> list[tuple[Techni
     return list(first.values())
 
 
+def _technician(tech: Technician, shift: WeeklyShift, ctx: DayContext, live: bool = False) -> dispatch.Technician:
+    home = to_shape(tech.home_base)
+    start = home
+    if live and tech.on_duty and tech.last_location is not None:
+        start = to_shape(tech.last_location)  # real-time offers start from where the technician is
+    return dispatch.Technician(
+        id=str(tech.id),
+        shift=dispatch.Shift(start=shift.start_minute * 60, end=shift.end_minute * 60),
+        start=dispatch.Location(x=start.x, y=start.y),
+        end=dispatch.Location(x=home.x, y=home.y),
+        skills=_skills(tech, ctx),
+        service_area=_area(tech.service_area),
+        max_jobs=tech.max_jobs_per_day,
+        quality=max(0.0, min(1.0, tech.quality_score)),
+    )
+
+
+def _held_jobs(session: Session, ctx: DayContext, tech_ids: set) -> list[dispatch.Job]:
+    """Jobs technicians already hold that day, pinned to them in their scheduled order."""
+    day_start, day_end = ctx.epoch, ctx.epoch + timedelta(days=1)
+    held = session.scalars(
+        select(Job).where(Job.window_start < day_end, Job.window_end > day_start, Job.status.in_(list(HELD)),
+                          Job.technician_id.in_(tech_ids))
+        .order_by(Job.technician_id, Job.scheduled_start, Job.window_start, Job.id)
+    )
+    out, position, last = [], 0, None
+    for job in held:
+        position = position + 1 if job.technician_id == last else 0
+        last = job.technician_id
+        out.append(_job(job, ctx, pinned=(str(job.technician_id), position)))
+    return out
+
+
 def build_problem(session: Session, ctx: DayContext, speed_kmh: float) -> dispatch.ProblemData:
+    """The whole day: every technician on shift, every pending job of the day, held jobs pinned."""
     day_start, day_end = ctx.epoch, ctx.epoch + timedelta(days=1)
     techs = technicians_on_shift(session, ctx)
     tech_ids = {t.id for t, _ in techs}
-    technicians = []
-    for tech, shift in techs:
-        home = to_shape(tech.home_base)
-        technicians.append(dispatch.Technician(
-            id=str(tech.id),
-            shift=dispatch.Shift(start=shift.start_minute * 60, end=shift.end_minute * 60),
-            start=dispatch.Location(x=home.x, y=home.y),
-            skills=_skills(tech, ctx),
-            service_area=_area(tech.service_area),
-            max_jobs=tech.max_jobs_per_day,
-            quality=max(0.0, min(1.0, tech.quality_score)),
-        ))
-
-    jobs = list(session.scalars(
-        select(Job).where(Job.window_start < day_end, Job.window_end > day_start,
-                          Job.status.in_(list(PLANNABLE) + list(HELD)))
+    pending = session.scalars(
+        select(Job).where(Job.window_start < day_end, Job.window_end > day_start, Job.status.in_(list(PLANNABLE)))
         .order_by(Job.window_start, Job.id)
-    ))
-    held_by: dict[uuid.UUID, list[Job]] = {}
-    problem_jobs = []
-    for job in jobs:
-        if job.status in HELD and job.technician_id not in tech_ids:
-            continue  # held by someone not working that day: nothing to plan around
-        if job.status in HELD:
-            held_by.setdefault(job.technician_id, []).append(job)
-            continue
-        problem_jobs.append(_job(job, ctx))
-    for tech_id, held in held_by.items():
-        held.sort(key=lambda j: (j.scheduled_start or j.window_start, j.id))
-        for position, job in enumerate(held):
-            problem_jobs.append(_job(job, ctx, pinned=(str(tech_id), position)))
+    )
+    jobs = [_job(job, ctx) for job in pending] + _held_jobs(session, ctx, tech_ids)
     return dispatch.ProblemData(
-        technicians=tuple(technicians),
-        jobs=tuple(problem_jobs),
+        technicians=tuple(_technician(t, s, ctx) for t, s in techs),
+        jobs=tuple(jobs),
         travel=dispatch.GreatCircleTravel(speed_kmh=speed_kmh),
         epoch=ctx.epoch.isoformat(),
         weights=dispatch.Weights(quality_per_job=60.0),
     )
+
+
+def realtime_problem(session: Session, ctx: DayContext, tech_ids: set, speed_kmh: float) -> dispatch.ProblemData:
+    """Only the given technicians (already prefiltered in SQL) with their current routes."""
+    techs = [(t, s) for t, s in technicians_on_shift(session, ctx) if t.id in tech_ids]
+    ids = {t.id for t, _ in techs}
+    return dispatch.ProblemData(
+        technicians=tuple(_technician(t, s, ctx, live=True) for t, s in techs),
+        jobs=tuple(_held_jobs(session, ctx, ids)),
+        travel=dispatch.GreatCircleTravel(speed_kmh=speed_kmh),
+        epoch=ctx.epoch.isoformat(),
+        weights=dispatch.Weights(quality_per_job=60.0),
+    )
+
+
+def job_for_offer(job: Job, ctx: DayContext) -> dispatch.Job:
+    return _job(job, ctx)
 
 
 def _job(job: Job, ctx: DayContext, pinned: tuple[str, int] | None = None) -> dispatch.Job:

@@ -153,3 +153,22 @@ def test_runs_refuse_past_dates_and_only_finished_plans_commit(backend, live_app
         tech = technician_headers(api, city["techs"]["wang_obj"])
         assert api.post("/v1/dispatch/runs", json={"date": day}, headers=tech).status_code == 403
         run_worker(queue_name)
+
+
+def test_an_urgent_job_is_offered_at_once_to_the_cheapest_technician(api, db):
+    """Real-time mode: no run needed; the nearest qualified technician gets the offer with an ETA."""
+    near = make_technician(db, name="近师傅", lon=HANGZHOU[0] + 0.004, lat=HANGZHOU[1])
+    make_technician(db, name="远师傅", lon=HANGZHOU[0] - 0.03, lat=HANGZHOU[1] - 0.03)
+    brand = make_client(db, dispatch_mode="assign")
+    start = datetime.now(TZ).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    if not 8 <= start.hour <= 17:
+        start = tomorrow_at(10)
+    _, jobs = make_order(db, brand.id, urgency="urgent", start=start, lon=HANGZHOU[0] + 0.005, lat=HANGZHOU[1])
+    offers = db.query(JobOffer).filter_by(job_id=jobs[0].id).all()
+    assert [o.technician_id for o in offers] == [near.id]
+    assert db.get(Job, jobs[0].id).status == "offered"
+    ops = ops_headers(api, db)
+    ranking = api.get(f"/v1/dispatch/jobs/{jobs[0].id}/ranking?k=5", headers=ops).json()
+    assert [r["technician_id"] for r in ranking][:1] == [str(near.id)]
+    assert ranking[0]["extra_travel_seconds"] < ranking[-1]["extra_travel_seconds"] or len(ranking) == 1
+    assert ranking[0]["eta"].endswith("+08:00")
