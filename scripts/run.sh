@@ -10,4 +10,16 @@ export SPATIALITE_LIBRARY_PATH=mod_spatialite
 say "migrating the database (${SHIFU_DATABASE_URL:-embedded var/shifu.db})"
 .venv/bin/alembic upgrade head
 .venv/bin/python -m app.demo
-exec .venv/bin/uvicorn app.main:create_app --factory --host "${SHIFU_HOST:-127.0.0.1}" --port "${SHIFU_PORT:-8000}"
+# Dispatch runs leave the web process through Redis + RQ when Redis is there; otherwise they run in
+# a background thread of the server (fine for one person trying the demo).
+redis_url="${SHIFU_REDIS_URL:-redis://127.0.0.1:6379/0}"
+if .venv/bin/python -c "import redis; redis.Redis.from_url('$redis_url').ping()" 2>/dev/null; then
+  say "starting a dispatch worker (rq, $redis_url)"
+  .venv/bin/rq worker "${SHIFU_QUEUE_NAME:-shifu}" --url "$redis_url" --quiet &
+  worker=$!
+  trap 'kill $worker 2>/dev/null' EXIT INT TERM
+else
+  say "Redis not reachable at $redis_url: dispatch runs will execute inside the web process"
+  export SHIFU_TASK_QUEUE=thread
+fi
+.venv/bin/uvicorn app.main:create_app --factory --host "${SHIFU_HOST:-127.0.0.1}" --port "${SHIFU_PORT:-8000}"
