@@ -43,7 +43,7 @@ BASE_DAY = date(2031, 3, 3)  # a Monday; jobs fall in the two weeks after
 TRADES = [
     (0.30, ["ac_install", "ac_repair", "refrigerant", "work_at_height"], ["electrician", "hood_install"]),
     (0.15, ["delivery"], ["tv_install", "washer_install"]),
-    (0.20, ["tv_install", "washer_install", "hood_install"], ["dishwasher_install", "purifier_install", "delivery"]),
+    (0.20, ["tv_install", "washer_install", "hood_install"], ["dishwasher_install", "purifier_install", "delivery", "hood_repair"]),
     (0.20, ["washer_repair", "fridge_repair"], ["tv_repair", "small_appliance_repair", "dishwasher_repair", "ac_repair", "refrigerant"]),
     (0.15, ["water_heater_install", "water_heater_repair"], ["gas_appliance", "electrician", "purifier_install", "purifier_repair"]),
 ]
@@ -286,11 +286,11 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def plan_of(session: Session, need, limit: int) -> str:
-    from app.technicians.candidates import candidate_statement
+    from app.technicians.candidates import candidate_query
 
     conn = session.connection()
-    stmt = candidate_statement(conn.dialect.name, need, limit, TZ)
-    compiled = stmt.compile(dialect=conn.dialect)
+    sql, params = candidate_query(conn.dialect.name, need, limit, TZ)
+    compiled = sql.bindparams(**params).compile(dialect=conn.dialect)
     if conn.dialect.name == "sqlite":
         params = tuple(compiled.params[k] for k in compiled.positiontup)
         return "\n".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + compiled.string, params))

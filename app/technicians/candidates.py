@@ -8,26 +8,31 @@ and finish within the shift. Candidates come nearest home base first.
 
 PostGIS: the home-base GiST index is walked nearest-first (KNN `<->`) until `limit` candidates are
 found. `<->` measures plain degrees, which overstates east-west distances by 1/cos(latitude), so
-the first walk only bounds the answer: whoever is truly nearer than the farthest of those `limit`
-lies within radius/cos(latitude) degrees, and a second, index-bounded ST_DWithin pass ranks that
-disc exactly. SpatiaLite: the service area's R*Tree table narrows the rows before ST_Contains.
+the walk only bounds the answer: whoever is truly nearer than the farthest of those `limit` lies
+within sqrt(bound)/cos(latitude) degrees, and a second pass ranks that disc exactly, through the
+same index (ST_DWithin). SpatiaLite: the service area's R*Tree table narrows the rows before
+ST_Contains.
+
+The SQL is written out rather than built with SQLAlchemy expressions: the query is on the dispatch
+hot path and building it as an expression tree cost more than running it. The per-technician tests
+are correlated subqueries that the planner keeps as per-row filters (OFFSET 0 stops PostgreSQL from
+turning them into joins), which is what a nearest-first walk that stops early needs, and keeps
+planning cheap.
 """
 
 import math
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, column, exists, func, literal, literal_column, not_, or_, select, table
-from sqlalchemy.orm import Session, aliased
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import TextClause, select, text
+from sqlalchemy.orm import Session
 
 from app.config import get_settings
 from app.geo import haversine_m, lonlat
-from app.technicians.models import DayOff, Technician, TechnicianSkill, WeeklyShift
-
-# SpatiaLite's R*Tree over technicians.service_area (created by the migration, keyed by rowid).
-_RTREE = table("idx_technicians_service_area", column("pkid"), column("xmin"), column("xmax"), column("ymin"), column("ymax"))
+from app.technicians.models import Technician
 
 # A window longer than this is only searched over its first days; jobs are visits, not projects.
 MAX_WINDOW_DAYS = 14
@@ -79,110 +84,132 @@ def local_days(start: datetime, end: datetime, tz: ZoneInfo) -> list[LocalDay]:
     return days
 
 
-def _day_clause(t, day: LocalDay, need: JobNeed) -> ColumnElement:
-    s = WeeklyShift
-    start_at = case((s.start_minute > day.window_start_min, s.start_minute), else_=literal(day.window_start_min))
-    fits_shift = exists().where(
-        s.technician_id == t.id,
-        s.weekday == day.weekday,
-        start_at <= day.window_end_min,
-        start_at + need.duration_minutes <= s.end_minute,
-    )
-    day_off = exists().where(DayOff.technician_id == t.id, DayOff.day == day.day)
-    skills = [
-        exists().where(
-            TechnicianSkill.technician_id == t.id,
-            TechnicianSkill.skill == code,
-            or_(TechnicianSkill.valid_from.is_(None), TechnicianSkill.valid_from <= day.day),
-            or_(TechnicianSkill.valid_until.is_(None), TechnicianSkill.valid_until >= day.day),
-        )
-        for code in dict.fromkeys(need.required_skills)
+def _day_sql(dialect: str, i: int, n_skills: int) -> str:
+    """Technician t can do the job on local day i: skills valid, not a day off, a shift that fits."""
+    fence = "" if dialect == "sqlite" else " OFFSET 0"
+    start_at = f"CASE WHEN s.start_minute > :ws{i} THEN s.start_minute ELSE :ws{i} END"
+    parts = [
+        f"EXISTS (SELECT 1 FROM weekly_shifts s WHERE s.technician_id = t.id AND s.weekday = :wd{i}"
+        f" AND {start_at} <= :we{i} AND {start_at} + :duration <= s.end_minute{fence})",
+        f"NOT EXISTS (SELECT 1 FROM days_off o WHERE o.technician_id = t.id AND o.day = :day{i}{fence})",
     ]
-    return and_(fits_shift, not_(day_off), *skills)
+    if n_skills:
+        codes = ", ".join(f":skill{k}" for k in range(n_skills))
+        # (technician_id, skill) is unique, so counting the valid ones tells whether all are held.
+        parts.insert(
+            0,
+            f"(SELECT count(*) FROM technician_skills k WHERE k.technician_id = t.id AND k.skill IN ({codes})"
+            f" AND (k.valid_from IS NULL OR k.valid_from <= :day{i})"
+            f" AND (k.valid_until IS NULL OR k.valid_until >= :day{i})) = {n_skills}",
+        )
+    return "(" + " AND ".join(parts) + ")"
 
 
-def _job_point(dialect: str, need: JobNeed):
+def _days_sql(dialect: str, n_days: int, n_skills: int) -> str:
+    active = "t.active = 1" if dialect == "sqlite" else "t.active"
+    days = " OR ".join(_day_sql(dialect, i, n_skills) for i in range(n_days))
+    return f"{active} AND ({days})"
+
+
+# Squared equirectangular distance in degrees of latitude: monotone in metres at city scale.
+_RANK = "((ST_X(t.home_base) - :lon) * :coslat) * ((ST_X(t.home_base) - :lon) * :coslat)" \
+        " + (ST_Y(t.home_base) - :lat) * (ST_Y(t.home_base) - :lat)"
+
+
+# The nearest-first walk looks at no more than this many home bases; a job that finds fewer than
+# `limit` candidates among them falls back to the complete pass over the covering service areas.
+WALK_CAP = 2000
+
+
+@lru_cache(maxsize=256)
+def _query_text(dialect: str, n_days: int, n_skills: int, walk: bool = False) -> TextClause:
     if dialect == "sqlite":
-        return func.MakePoint(need.lon, need.lat, 4326)
-    return func.ST_SetSRID(func.ST_MakePoint(need.lon, need.lat), 4326)
+        pt = "MakePoint(:lon, :lat, 4326)"
+        # SpatiaLite never consults its R*Tree by itself: ask the index table for the bounding boxes.
+        covering = ("t.rowid IN (SELECT pkid FROM idx_technicians_service_area"
+                    " WHERE xmin <= :lon AND xmax >= :lon AND ymin <= :lat AND ymax >= :lat)")
+    else:
+        pt = "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)"
+        covering = "TRUE"  # ST_Contains below is answered from the GiST index on service_area
+    works = _days_sql(dialect, n_days, n_skills)
+    if not walk:
+        # The fence (OFFSET 0) makes the polygon test run first, on the rows the spatial index
+        # gives; PostGIS prices its functions so high that the planner would otherwise run the
+        # per-technician subqueries first, on every covering bounding box.
+        fence = "" if dialect == "sqlite" else " OFFSET 0"
+        return text(f"""
+SELECT t.id, ST_X(t.home_base) AS lon, ST_Y(t.home_base) AS lat
+FROM (SELECT t.id, t.active, t.home_base FROM technicians t
+      WHERE {covering} AND ST_Contains(t.service_area, {pt}){fence}) t
+WHERE {works}
+ORDER BY {_RANK}, t.id
+LIMIT :limit""")
+    # PostGIS fast path. The inner LIMIT keeps the walk short even when few technicians qualify;
+    # the outer LIMIT stops it as soon as `limit` of them do. "IS TRUE" keeps the service-area
+    # index out of the second pass: the home-base disc is far more selective there.
+    contains = f"ST_Contains(t.service_area, {pt}) IS TRUE"
+    return text(f"""
+WITH walk AS (
+  SELECT t.home_base FROM (
+    SELECT t.id, t.active, t.home_base, t.service_area FROM technicians t
+    ORDER BY t.home_base <-> {pt} LIMIT :walk_cap
+  ) t
+  WHERE {contains} AND {works}
+  LIMIT :limit
+)
+SELECT t.id, ST_X(t.home_base) AS lon, ST_Y(t.home_base) AS lat
+FROM technicians t
+WHERE ST_DWithin(t.home_base, {pt},
+        (SELECT sqrt(max({_RANK})) / :coslat * 1.000000001 + 1e-12 FROM walk t))
+  AND {contains} AND {works}
+ORDER BY {_RANK}, t.id
+LIMIT :limit""")
 
 
-def _rank(t, need: JobNeed) -> ColumnElement:
-    """Squared equirectangular distance in degrees of latitude: monotone in metres at city scale."""
-    c = math.cos(math.radians(need.lat))
-    dx = (func.ST_X(t.home_base) - need.lon) * c
-    dy = func.ST_Y(t.home_base) - need.lat
-    return dx * dx + dy * dy
+def candidate_query(
+    dialect: str, need: JobNeed, limit: int, tz: ZoneInfo, walk: bool = False
+) -> tuple[TextClause, dict] | None:
+    """The SQL and its parameters; None when the window cannot contain the job at all.
 
-
-def _eligible(t, need: JobNeed, days: list[LocalDay], pt) -> ColumnElement:
-    return and_(
-        t.active.is_(True),
-        func.ST_Contains(t.service_area, pt),
-        or_(*[_day_clause(t, d, need) for d in days]),
-    )
-
-
-def candidate_statement(dialect: str, need: JobNeed, limit: int, tz: ZoneInfo):
-    """The SELECT of (Technician, rank) rows; None when the window cannot contain the job at all."""
+    `walk` (PostGIS only) asks for the nearest-first walk, which is exact when it finds `limit`
+    candidates; otherwise the complete pass over the covering service areas answers.
+    """
     days = local_days(need.window_start, need.window_end, tz)
     if not days:
         return None
-    pt = _job_point(dialect, need)
-    t = Technician
-    if dialect == "sqlite":
-        # SpatiaLite never consults its R*Tree by itself: ask the index table for the bounding boxes.
-        boxes = select(_RTREE.c.pkid).where(
-            _RTREE.c.xmin <= need.lon,
-            _RTREE.c.xmax >= need.lon,
-            _RTREE.c.ymin <= need.lat,
-            _RTREE.c.ymax >= need.lat,
-        )
-        rank = _rank(t, need)
-        return (
-            select(t, rank.label("rank"))
-            .where(literal_column("technicians.rowid").in_(boxes), _eligible(t, need, days, pt))
-            .order_by(rank, t.id)
-            .limit(limit)
-        )
-
-    # PostGIS: nearest-first walk over the home-base index, then the exact pass inside its bound.
-    knn_t = aliased(Technician, name="knn_t")
-    walk = (
-        select(knn_t.home_base.label("home_base"))
-        .where(_eligible(knn_t, need, days, pt))
-        .order_by(knn_t.home_base.op("<->")(pt))
-        .limit(limit)
-        .cte("knn_walk")
-    )
-    c = math.cos(math.radians(need.lat))
-    bound_rank = select(func.max(_rank(walk.c, need))).scalar_subquery()
-    # Truly nearer than the farthest walked candidate => within sqrt(bound)/c plain degrees.
-    radius = func.sqrt(bound_rank) / c * (1 + 1e-9) + 1e-12
-    rank = _rank(t, need)
-    return (
-        select(t, rank.label("rank"))
-        .where(func.ST_DWithin(t.home_base, pt, radius), _eligible(t, need, days, pt))
-        .order_by(rank, t.id)
-        .limit(limit)
-    )
+    skills = list(dict.fromkeys(need.required_skills))
+    params: dict = {
+        "lon": need.lon, "lat": need.lat, "coslat": math.cos(math.radians(need.lat)),
+        "duration": need.duration_minutes, "limit": limit, "walk_cap": WALK_CAP,
+    }
+    for k, code in enumerate(skills):
+        params[f"skill{k}"] = code
+    for i, d in enumerate(days):
+        # SQLite keeps dates as ISO text; PostgreSQL compares real dates.
+        params.update({f"day{i}": d.day.isoformat() if dialect == "sqlite" else d.day, f"wd{i}": d.weekday,
+                       f"ws{i}": d.window_start_min, f"we{i}": d.window_end_min})
+    if not walk:
+        del params["walk_cap"]
+    return _query_text(dialect, len(days), len(skills), walk and dialect != "sqlite"), params
 
 
-def candidates_for_need(
-    session: Session, need: JobNeed, limit: int = 20
-) -> list[tuple[Technician, float]]:
+def candidates_for_need(session: Session, need: JobNeed, limit: int = 20) -> list[tuple[Technician, float]]:
     tz = ZoneInfo(get_settings().city_timezone)
-    stmt = candidate_statement(session.get_bind().dialect.name, need, limit, tz)
-    if stmt is None:
+    dialect = session.get_bind().dialect.name
+    query = candidate_query(dialect, need, limit, tz, walk=dialect == "postgresql")
+    if query is None:
         return []
-    out = []
-    for tech, _rank_value in session.execute(stmt).all():
-        hx, hy = lonlat(tech.home_base)
-        out.append((tech, haversine_m(hx, hy, need.lon, need.lat)))
-    # The rank and the great-circle distance agree to well under a metre at city scale; sort on the
-    # figure we show so the list never looks out of order.
-    out.sort(key=lambda p: (p[1], p[0].id))
-    return out
+    rows = session.execute(*query).all()
+    if dialect == "postgresql" and len(rows) < limit:
+        rows = session.execute(*candidate_query(dialect, need, limit, tz)).all()
+    if not rows:
+        return []
+    ids = [r.id if isinstance(r.id, uuid.UUID) else uuid.UUID(r.id) for r in rows]
+    distance = {i: haversine_m(r.lon, r.lat, need.lon, need.lat) for i, r in zip(ids, rows)}
+    techs = session.scalars(select(Technician).where(Technician.id.in_(ids))).all()
+    # The SQL rank and the great-circle distance agree to well under a metre at city scale; sort on
+    # the figure we show so the list never looks out of order.
+    return sorted(((t, distance[t.id]) for t in techs), key=lambda p: (p[1], p[0].id))
 
 
 def candidates_for_job(

@@ -112,10 +112,15 @@ def _day_off_rows(days: list[DayOffIn | date]) -> list[DayOff]:
     return [by_day[k] for k in sorted(by_day)]
 
 
-def _check_phone_free(session: Session, phone: str, technician_id: uuid.UUID | None, login: User | None) -> None:
+def _check_phone_free(
+    session: Session, phone: str, technician_id: uuid.UUID | None, login: User | None, wants_login: bool
+) -> None:
     taken = session.scalar(select(Technician.id).where(Technician.phone == phone))
     if taken is not None and taken != technician_id:
         raise conflict("duplicate-phone", f"another technician already has phone {phone!r}", field="phone")
+    if login is None and not wants_login:
+        return
+    # The phone is the login name, so it must not belong to another user either.
     user = session.scalar(select(User).where(User.username == phone))
     if user is not None and (login is None or user.id != login.id):
         raise conflict("duplicate-username", f"the login name {phone!r} is already taken", field="phone")
@@ -151,7 +156,7 @@ def create_technician(session: Session, data: TechnicianCreate) -> Technician:
     skills = _skill_rows(session, data.skills)
     shifts = _shift_rows(data.shifts)
     days_off = _day_off_rows(data.days_off)
-    _check_phone_free(session, data.phone, None, None)
+    _check_phone_free(session, data.phone, None, None, wants_login=data.password is not None)
     tech = Technician(
         name=data.name,
         phone=data.phone,
@@ -189,8 +194,9 @@ def update_technician(session: Session, technician_id: uuid.UUID, data: Technici
     skills = _skill_rows(session, data.skills) if "skills" in sent else None
     shifts = _shift_rows(data.shifts) if "shifts" in sent else None
     days_off = _day_off_rows(data.days_off) if "days_off" in sent else None
-    if "phone" in sent and data.phone != tech.phone:
-        _check_phone_free(session, data.phone, tech.id, login)
+    if ("phone" in sent and data.phone != tech.phone) or ("password" in sent and login is None):
+        _check_phone_free(session, data.phone if "phone" in sent else tech.phone, tech.id, login,
+                          wants_login="password" in sent)
 
     for name in ("name", "phone", "provider_id", "max_jobs_per_day"):
         if name in sent:

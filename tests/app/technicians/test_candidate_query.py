@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from app.geo import haversine_m
 from app.technicians import service
-from app.technicians.candidates import JobNeed, candidate_statement, candidates_for_need
+from app.technicians.candidates import JobNeed, candidate_query, candidates_for_need
 from app.technicians.schemas import TechnicianCreate, TechnicianUpdate
 from tests.app.technicians.builders import TZ, WEDNESDAY, local
 
@@ -114,24 +114,28 @@ def test_candidate_query_uses_the_spatial_index(db):
     for i in range(20):
         service.create_technician(db, _random_technician(rng, i))
     need = JobNeed(120.2, 30.27, local(WEDNESDAY, "10:00"), local(WEDNESDAY, "12:00"), 60, ("ac_install",))
-    stmt = candidate_statement(db.connection().dialect.name, need, 20, TZ)
-    plan = _explain(db, stmt)
-    if db.connection().dialect.name == "sqlite":
-        # The R*Tree narrows the rows before any polygon is tested.
-        assert "idx_technicians_service_area" in plan, plan
-        assert "SCAN technicians" not in plan.replace("SCAN technicians_", ""), plan
-    else:
-        sql = str(stmt.compile(dialect=db.connection().dialect))
-        assert "<->" in sql and "ST_DWithin" in sql and "ST_Contains" in sql
-        # Which GiST index serves which pass is the planner's call (the service-area index on a
-        # tiny table; the KNN walk over home bases at city scale, see scripts/bench_candidates.py).
-        assert "using idx_technicians_" in plan, plan
-        assert "Seq Scan on technicians" not in plan, plan
+    dialect = db.connection().dialect.name
+    sql, params = candidate_query(dialect, need, 20, TZ)
+    complete = _explain(db, sql.bindparams(**params))
+    if dialect == "sqlite":
+        # The R*Tree narrows the rows before any polygon is tested; no full scan of technicians.
+        assert "idx_technicians_service_area" in complete, complete
+        assert "SCAN t\n" not in complete + "\n" and "SCAN technicians" not in complete, complete
+        return
+    # The complete pass finds the covering service areas through their GiST index ...
+    assert "idx_technicians_service_area" in complete, complete
+    # ... and the fast path walks the home-base GiST index nearest-first (KNN); the disc it bounds
+    # is then ranked through whichever GiST index the planner prefers.
+    sql, params = candidate_query(dialect, need, 20, TZ, walk=True)
+    assert "<->" in sql.text and "ST_DWithin" in sql.text
+    walk = _explain(db, sql.bindparams(**params))
+    assert "Index Scan using idx_technicians_home_base" in walk and "Order By: (home_base <-> " in walk, walk
+    assert "Seq Scan on technicians" not in complete + walk
 
 
 def test_a_window_that_ends_before_it_starts_has_no_candidates(db):
     need = JobNeed(120.2, 30.27, local(WEDNESDAY, "12:00"), local(WEDNESDAY, "10:00"), 60, ())
-    assert candidate_statement(db.connection().dialect.name, need, 20, TZ) is None
+    assert candidate_query(db.connection().dialect.name, need, 20, TZ) is None
     assert candidates_for_need(db, need) == []
 
 

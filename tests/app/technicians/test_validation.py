@@ -3,7 +3,7 @@
 import pytest
 
 from tests.app.technicians.builders import technician_body
-from tests.factories import ops_headers
+from tests.factories import make_ops_user, ops_headers
 
 BOWTIE = {"type": "Polygon", "coordinates": [[[120.1, 30.2], [120.2, 30.3], [120.2, 30.2], [120.1, 30.3], [120.1, 30.2]]]}
 
@@ -120,3 +120,17 @@ def test_second_technician_with_the_same_phone_is_a_conflict(api, db):
     r = api.post("/v1/technicians", json=technician_body(name="李师傅"), headers=ops)
     assert r.status_code == 409 and r.json()["field"] == "phone"
     assert _count(api, ops) == 1
+
+
+def test_a_login_cannot_take_a_username_that_another_user_has(api, db):
+    ops = ops_headers(api, db)
+    make_ops_user(db, username="13900001111")
+    r = api.post("/v1/technicians", json=technician_body(phone="13900001111", password="wang-shifu-2031"), headers=ops)
+    assert r.status_code == 409 and r.json()["field"] == "phone" and "login name" in r.json()["detail"]
+    # Without a login the phone is free to use; asking for a login later is refused the same way.
+    tech = api.post("/v1/technicians", json=technician_body(phone="13900001111"), headers=ops).json()
+    r = api.patch(f"/v1/technicians/{tech['id']}", json={"password": "wang-shifu-2031"}, headers=ops)
+    assert r.status_code == 409 and r.json()["field"] == "phone"
+    r = api.patch(f"/v1/technicians/{tech['id']}", json={"phone": "13900003333", "password": "wang-shifu-2031"},
+                  headers=ops)
+    assert r.status_code == 200 and r.json()["has_login"] is True
