@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from statistics import mean
 
+from dispatch.bench.solomon import BenchInputError
+
 
 def _fmt(value, spec: str, empty: str = "-") -> str:
     if value is None:
@@ -107,7 +109,8 @@ def summary_text(summ: dict) -> str:
 
 
 def plot(records: list[dict], path: str) -> None:
-    """Gap per instance for each solver: to the distance-only reference where there is one, else to BKS."""
+    """Gap per instance for each solver: one panel for the distance-only reference (where instances
+    have one), one for the best-known distance; an infeasible answer's bar is hatched red."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -116,32 +119,39 @@ def plot(records: list[dict], path: str) -> None:
     instances = list(dict.fromkeys(r["instance"] for r in records))
     solvers = list(dict.fromkeys(r["solver"] for r in records))
     by_key = {(r["instance"], r["solver"]): r for r in records}
-    use_reference = any(r["gap_reference_pct"] is not None for r in records)
-    field, label = (
-        ("gap_reference_pct", "gap to distance-only reference (%)")
-        if use_reference
-        else ("gap_bks_pct", "gap to best-known distance (%)")
-    )
+    panels = [
+        (field, label)
+        for field, label in (
+            ("gap_reference_pct", "gap to distance-only reference (%)"),
+            ("gap_bks_pct", "gap to best-known distance (%)"),
+        )
+        if any(r[field] is not None for r in records)
+    ]
+    if not panels:
+        raise BenchInputError("--plot: no instance has a reference or best-known distance to plot a gap against")
     width = 0.8 / len(solvers)
-    fig, ax = plt.subplots(figsize=(max(8, 0.28 * len(instances) * len(solvers) + 2), 4.5))
-    for k, solver in enumerate(solvers):
-        xs, ys, colors = [], [], []
-        for i, inst in enumerate(instances):
-            r = by_key.get((inst, solver))
-            if r and r[field] is not None:
-                xs.append(i + (k - (len(solvers) - 1) / 2) * width)
-                ys.append(r[field])
-                colors.append(None if r["feasible"] else "red")
-        bars = ax.bar(xs, ys, width, label=solver)
-        for bar, color in zip(bars, colors):
-            if color:  # an infeasible answer's gap means nothing; make it stand out
-                bar.set_edgecolor(color)
-                bar.set_hatch("//")
-    ax.set_xticks(range(len(instances)), instances, rotation=90, fontsize=7)
-    ax.set_ylabel(label)
-    ax.axhline(0, color="black", linewidth=0.6)
-    ax.legend()
-    ax.set_title(f"{label} per instance" + (" (hatched: infeasible)" if any(not r["feasible"] for r in records) else ""))
+    fig, axes = plt.subplots(
+        len(panels), 1, figsize=(max(8, 0.25 * len(instances) + 2), 3.2 * len(panels)), squeeze=False
+    )
+    for ax, (field, label) in zip(axes[:, 0], panels):
+        for k, solver in enumerate(solvers):
+            xs, ys, infeasible = [], [], []
+            for i, inst in enumerate(instances):
+                r = by_key.get((inst, solver))
+                if r and r[field] is not None:
+                    xs.append(i + (k - (len(solvers) - 1) / 2) * width)
+                    ys.append(r[field])
+                    infeasible.append(not r["feasible"])
+            bars = ax.bar(xs, ys, width, label=solver)
+            for bar, bad in zip(bars, infeasible):
+                if bad:
+                    bar.set_edgecolor("red")
+                    bar.set_hatch("//")
+        ax.set_xticks(range(len(instances)), instances, rotation=90, fontsize=7)
+        ax.set_ylabel(label, fontsize=8)
+        ax.axhline(0, color="black", linewidth=0.6)
+        ax.set_xlim(-0.6, len(instances) - 0.4)
+        ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)

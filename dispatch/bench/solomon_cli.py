@@ -34,6 +34,8 @@ def run_solomon(args) -> int:
     bks, reference = load_references(bks_path, ref_path)
     if args.plot:
         _check_writable(args.plot)
+        if not bks and not reference:
+            raise BenchInputError("--plot needs bks.csv or distmin_reference.csv (none found; pass --bks/--reference)")
     chosen = solvers(args.vs, args.seed, args.workers)
 
     records: list[dict] = []
