@@ -28,6 +28,7 @@ TARGETS = {
     (1000, 100): {"first_plan_seconds": 5.0, "travel_per_job_reduction_pct": 40.0, "on_time_gain_pct": 5.0},
     (5000, 500): {"first_plan_seconds": 60.0},
 }
+SPLIT_FROM_JOBS = 2000
 
 
 @contextmanager
@@ -52,15 +53,19 @@ def ticking(description: str, expected_seconds: float):
         bar.close()
 
 
-def solver_for(n_jobs: int):
-    """The city-split solver for large cities when the library has one, else the plain solve."""
+def solver_for(choice: str, n_jobs: int):
+    """`auto`: the city-split solver for large cities when the library has one, else the plain solve."""
     from dispatch import solve
 
+    if choice == "solve" or (choice == "auto" and n_jobs < SPLIT_FROM_JOBS):
+        return "solve", solve
     try:
         from dispatch.citysplit import solve_city
     except ImportError:
+        if choice == "citysplit":
+            raise BenchInputError("--solver citysplit: this version of the library has no dispatch.citysplit") from None
         return "solve", solve
-    return ("citysplit", solve_city) if n_jobs >= 2000 else ("solve", solve)
+    return "citysplit", solve_city
 
 
 def run_city(args) -> int:
@@ -79,7 +84,7 @@ def run_city(args) -> int:
     greedy = greedy_plan(city)
     record["greedy"] = {"seconds": round(time.perf_counter() - t, 3), **evaluate(city, greedy).as_dict()}
 
-    mode, solve = solver_for(args.jobs)
+    mode, solve = solver_for(args.solver, args.jobs)
     record["solver_mode"] = mode
     first_params = SolveParams(
         time_limit_seconds=args.first_plan_limit,
