@@ -7,6 +7,7 @@ both library plans are graded by the same independent evaluator (dispatch.bench.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -74,6 +75,7 @@ def run_city(args) -> int:
     if args.time_limit <= 0 or args.first_plan_limit <= 0:
         raise BenchInputError("--time-limit and --first-plan-limit must be positive")
     record: dict = {"jobs": args.jobs, "technicians": args.technicians, "seed": args.seed}
+    record["load_average_at_start"] = round(os.getloadavg()[0], 2)  # the machine may be shared
 
     t = time.perf_counter()
     city = generate_city(args.jobs, args.technicians, args.seed)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -97,6 +98,7 @@ def run_one(
         "bks_vehicles": bks[instance.name].vehicles if instance.name in bks else None,
         "bks_distance": _distance(bks.get(instance.name)),
         "time_limit": time_limit,
+        "load_average": round(os.getloadavg()[0], 2),  # on a shared machine, seconds are not all equal
         "violations": graded.violations[:20],
     }
     if error:
