@@ -33,6 +33,8 @@ class Search:
     seed: int = 0
     optional_jobs: bool = True  # False: every eligible job must be served (no disjunctions)
     finalizer: bool = True
+    operators_off: tuple[str, ...] = ()  # local_search_operators fields to switch off
+    python_callbacks: bool = False
 
 
 @dataclass
@@ -104,8 +106,14 @@ def route_with_ortools(
         cost_m = _scaled_int(c.dist[np.ix_(node_point, node_point)], cost_scale, up=False)
     else:
         cost_m = _scaled_int(c.dur[np.ix_(node_point, node_point)], cost_scale, up=False)
-    time_cb = routing.RegisterTransitMatrix(time_m.tolist())
-    cost_cb = routing.RegisterTransitMatrix(cost_m.tolist())
+    if search.python_callbacks:
+        tl_, cl_ = time_m.tolist(), cost_m.tolist()
+        i2n = manager.IndexToNode
+        time_cb = routing.RegisterTransitCallback(lambda a, b: tl_[i2n(a)][i2n(b)])
+        cost_cb = routing.RegisterTransitCallback(lambda a, b: cl_[i2n(a)][i2n(b)])
+    else:
+        time_cb = routing.RegisterTransitMatrix(time_m.tolist())
+        cost_cb = routing.RegisterTransitMatrix(cost_m.tolist())
     routing.SetArcCostEvaluatorOfAllVehicles(cost_cb)
 
     # Time: cumul of a job node = its service start, in scaled seconds from t0.
@@ -167,7 +175,7 @@ def route_with_ortools(
             solver.Add(time_dim.CumulVar(ia) + int(c.service[a] * scale) <= time_dim.CumulVar(ib))
 
     for j, job in enumerate(jobs):
-        if job.started or (not search.optional_jobs and allowed[j].any()):
+        if (job.started or not search.optional_jobs) and allowed[j].any():
             continue
         idx = manager.NodeToIndex(int(node_of_job[j]))
         penalty = w.unassigned_penalty * (1 + job.priority) * cost_scale
@@ -229,6 +237,8 @@ def route_with_ortools(
         params.guided_local_search_lambda_coefficient = search.gls_lambda
     if search.max_solutions is not None:
         params.solution_limit = search.max_solutions
+    for name in search.operators_off:
+        setattr(params.local_search_operators, name, 2)  # BOOL_FALSE
     remaining = max(0.05, search.time_limit_seconds - (time.monotonic() - t_begin))
     params.time_limit.FromMilliseconds(int(remaining * 1000))
 
@@ -241,6 +251,12 @@ def route_with_ortools(
             solution = routing.SolveFromAssignmentWithParameters(start_assignment, params)
     if solution is None:
         solution = routing.SolveWithParameters(params)
+    if solution is None and search.first_solution != "ALL_UNPERFORMED":
+        # No first solution (e.g. pinned order and windows clash): start from an empty plan instead.
+        retry = Search(**{**search.__dict__, "first_solution": "ALL_UNPERFORMED",
+                          "time_limit_seconds": max(0.1, search.time_limit_seconds - (time.monotonic() - t_begin))})
+        return route_with_ortools(c, allowed, metric=metric, scale=scale, cost_scale=cost_scale, search=retry,
+                                  previous_tech=previous_tech, move_penalty=move_penalty)
     status = _STATUS.get(routing.status(), str(routing.status()))
     routes: list[list[int]] = [[] for _ in range(m)]
     objective = None

@@ -92,8 +92,6 @@ def eligibility(c: Compiled) -> np.ndarray:
         if job.pinned_technician is not None:
             row[:] = Why.PINNED_ELSEWHERE
             row[c.tech_index[job.pinned_technician]] = Why.OK
-            if job.started:
-                continue
         else:
             row[~covered[j]] = Why.OUTSIDE_AREA
             lo, hi = job_span(c, j)

@@ -23,14 +23,13 @@ from .problem import ProblemData
 from .result import Result, SolverInfo
 from .schedule import simulate
 
-# Second and later portfolio members: what differs from the first search. The second keeps the
-# construction (the most reliable one for tight windows) but shuffles the job order, which sends
-# guided local search down a different trajectory; later ones also change the construction.
-PORTFOLIO = (
-    {"first_solution": "PARALLEL_CHEAPEST_INSERTION", "seed_offset": 1},
-    {"first_solution": "SAVINGS", "seed_offset": 2},
-    {"first_solution": "LOCAL_CHEAPEST_INSERTION", "seed_offset": 3},
-)
+# Second and later portfolio members. A different construction sends guided local search into a
+# different basin, which diversifies far more than reshuffling the job order (measured on six
+# Solomon instances, 10 s each, loaded machine: PCI +6.5% mean, SAVINGS +5.3%, LCI +5.1%, best of
+# SAVINGS/LCI +4.3%). Savings assumes one depot and a uniform fleet, so it is the second choice
+# only for problems of that shape; otherwise local cheapest insertion is.
+PORTFOLIO_UNIFORM = ("SAVINGS", "LOCAL_CHEAPEST_INSERTION", "PATH_CHEAPEST_ARC")
+PORTFOLIO_MIXED = ("LOCAL_CHEAPEST_INSERTION", "SAVINGS", "PATH_CHEAPEST_ARC")
 
 
 def solve(problem: ProblemData, params: SolveParams | None = None) -> Result:
@@ -58,7 +57,7 @@ def solve_compiled(c: Compiled, params: SolveParams, *, initial_routes: list[lis
     # for building the result.
     polish_share = 0.03 if params.post_optimize else 0.01
     search_limit = max(0.1, (params.time_limit_seconds - elapsed) * (1 - polish_share))
-    searches = _portfolio(params, search_limit)
+    searches = _portfolio(params, search_limit, _uniform_fleet(c))
     kwargs = dict(metric=metric, scale=scale, cost_scale=cost_scale_for(c, params.cost_scale), initial_routes=initial_routes,
                   previous_tech=previous_tech, move_penalty=move_penalty)
     if c.n_jobs == 0 or c.n_techs == 0:
@@ -90,12 +89,23 @@ def solve_compiled(c: Compiled, params: SolveParams, *, initial_routes: list[lis
     return build_result(c, why, schedules, metric, info, with_explanations=params.explain)
 
 
-def _portfolio(params: SolveParams, limit: float) -> list[Search]:
+def _uniform_fleet(c: Compiled) -> bool:
+    """One shared base and technicians alike in shift, skills, area and capacity (Solomon-like)."""
+    techs = c.problem.technicians
+    if not techs:
+        return True
+    first = techs[0]
+    return (len(set(c.tech_start_point.tolist()) | set(c.tech_end_point.tolist())) == 1
+            and all(t.shift == first.shift and t.skills == first.skills and t.service_area == first.service_area
+                    and t.capacity == first.capacity for t in techs))
+
+
+def _portfolio(params: SolveParams, limit: float, uniform: bool) -> list[Search]:
     first = Search(first_solution=params.first_solution, metaheuristic=params.metaheuristic,
                    gls_lambda=params.gls_lambda, time_limit_seconds=limit,
                    max_solutions=params.max_solutions, seed=params.seed)
     out = [first]
-    for variant in PORTFOLIO[: params.num_workers - 1]:
-        out.append(replace(first, first_solution=variant["first_solution"],
-                           seed=params.seed + variant["seed_offset"]))
+    others = [f for f in (PORTFOLIO_UNIFORM if uniform else PORTFOLIO_MIXED) if f != params.first_solution]
+    for strategy in others[: params.num_workers - 1]:
+        out.append(replace(first, first_solution=strategy))
     return out

@@ -217,3 +217,11 @@ def test_eligibility_codes():
         job("in", 5, 5), job("out", 50, 50), job("gas", 5, 5, required_skills=["gas"]), job("x", 5, 5, required_skills=["x"]),
     ]))
     assert [Why(w) for w in eligibility(c)[:, 0]] == [Why.OK, Why.OUTSIDE_AREA, Why.CERTIFICATE_EXPIRED, Why.SKILL_MISSING]
+
+
+def test_started_job_that_cannot_finish_in_the_shift_does_not_sink_the_plan():
+    p = planar([tech("T1", x=50, end=100), tech("T2", end=1000)],
+               [job("busy", 50, service=500, pinned_technician="T1", started=True), job("other", 10)])
+    r = solve(p, FAST)
+    assert r.unassigned["busy"].reason.value == "NO_TECHNICIAN_FREE_IN_WINDOW"
+    assert "other" in r.assignment()
