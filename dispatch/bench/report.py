@@ -91,8 +91,13 @@ def summary_text(summ: dict) -> str:
         lines.append(
             f"{solver}: {s['feasible']}/{s['instances']} feasible"
             + (f" (infeasible: {', '.join(s['infeasible'])})" if s["infeasible"] else "")
-            + f"; mean gap to distance-only reference {_fmt(s['mean_gap_reference_pct'], '+.2f')}% "
-            f"over {s['with_reference']} instances; mean gap to BKS {_fmt(s['mean_gap_bks_pct'], '+.2f')}%"
+            + (
+                f"; mean gap to distance-only reference {_fmt(s['mean_gap_reference_pct'], '+.2f')}% "
+                f"over {s['with_reference']} instances"
+                if s["with_reference"]
+                else "; no distance-only reference for these instances"
+            )
+            + f"; mean gap to BKS {_fmt(s['mean_gap_bks_pct'], '+.2f')}%"
         )
         vs = s.get("vs_pyvrp")
         if vs:
