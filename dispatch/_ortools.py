@@ -35,6 +35,9 @@ class Search:
     finalizer: bool = True
     operators_off: tuple[str, ...] = ()  # local_search_operators fields to switch off
     python_callbacks: bool = False
+    neighbors_ratio: float | None = None  # granular neighbourhoods for local search operators
+    min_neighbors: int = 10
+    bandit: bool = False
 
 
 @dataclass
@@ -237,6 +240,11 @@ def route_with_ortools(
         params.guided_local_search_lambda_coefficient = search.gls_lambda
     if search.max_solutions is not None:
         params.solution_limit = search.max_solutions
+    if search.neighbors_ratio is not None:
+        params.ls_operator_neighbors_ratio = search.neighbors_ratio
+        params.ls_operator_min_neighbors = search.min_neighbors
+    if search.bandit:
+        params.use_multi_armed_bandit_concatenate_operators = True
     for name in search.operators_off:
         setattr(params.local_search_operators, name, 2)  # BOOL_FALSE
     remaining = max(0.05, search.time_limit_seconds - (time.monotonic() - t_begin))

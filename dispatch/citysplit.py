@@ -122,5 +122,5 @@ def solve_city(problem: ProblemData, params: SolveParams | None = None, *, max_j
     schedules = [simulate(c, t, r) for t, r in enumerate(routes)]
     info = SolverInfo(status="success", seconds=round(time.monotonic() - t_begin, 3), seed=params.seed,
                       time_limit_seconds=params.time_limit_seconds, objective_metric=params.objective,
-                      workers=workers, strategy=f"city split into {len(parts)} parts; {params.first_solution}+{params.metaheuristic}")
+                      workers=workers, strategy=f"city split into {len(parts)} parts; {params.first_solution or 'auto'}+{params.metaheuristic}")
     return build_result(c, why, schedules, params.objective, info, with_explanations=params.explain)

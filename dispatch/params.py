@@ -25,9 +25,11 @@ class SolveParams(BaseModel):
     before ``time_limit_seconds``. When the time limit is what stops it, the plan depends on how
     much search fitted in the time (as with any anytime solver); it is still feasible.
 
-    ``num_workers`` > 1 runs that many differently-configured searches in parallel processes (a
-    portfolio; the first uses ``first_solution``/``metaheuristic`` as given) and keeps the
-    cheapest plan, ties going to the lowest worker number, so determinism is kept.
+    ``num_workers`` > 1 runs that many searches from different constructions in parallel
+    processes (a portfolio) and keeps the cheapest plan, ties going to the lowest worker number,
+    so determinism is kept. ``first_solution`` (when given) is the first member's construction;
+    by default it is Savings for one-depot uniform fleets (Solomon-like) and parallel cheapest
+    insertion otherwise, followed by local cheapest insertion.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -35,7 +37,7 @@ class SolveParams(BaseModel):
     time_limit_seconds: float = Field(10.0, gt=0)
     seed: int = Field(0, ge=0)
     objective: Literal["travel_time", "distance"] = "travel_time"
-    first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
+    first_solution: str | None = Field(None, description="OR-Tools construction; None = chosen by problem shape (see README)")
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
     gls_lambda: float | None = Field(None, gt=0, description="guided local search lambda (OR-Tools default 0.1)")
     max_solutions: int | None = Field(None, ge=1, description="stop after this many accepted solutions")
@@ -47,8 +49,8 @@ class SolveParams(BaseModel):
 
     @field_validator("first_solution")
     @classmethod
-    def _first(cls, value: str) -> str:
-        if value not in FIRST_SOLUTIONS:
+    def _first(cls, value: str | None) -> str | None:
+        if value is not None and value not in FIRST_SOLUTIONS:
             raise ValueError(f"unknown first solution strategy {value!r}; one of {', '.join(FIRST_SOLUTIONS)}")
         return value
 

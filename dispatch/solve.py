@@ -28,8 +28,8 @@ from .schedule import simulate
 # Solomon instances, 10 s each, loaded machine: PCI +6.5% mean, SAVINGS +5.3%, LCI +5.1%, best of
 # SAVINGS/LCI +4.3%). Savings assumes one depot and a uniform fleet, so it is the second choice
 # only for problems of that shape; otherwise local cheapest insertion is.
-PORTFOLIO_UNIFORM = ("SAVINGS", "LOCAL_CHEAPEST_INSERTION", "PATH_CHEAPEST_ARC")
-PORTFOLIO_MIXED = ("LOCAL_CHEAPEST_INSERTION", "SAVINGS", "PATH_CHEAPEST_ARC")
+PORTFOLIO_UNIFORM = ("SAVINGS", "LOCAL_CHEAPEST_INSERTION", "PARALLEL_CHEAPEST_INSERTION", "PATH_CHEAPEST_ARC")
+PORTFOLIO_MIXED = ("PARALLEL_CHEAPEST_INSERTION", "LOCAL_CHEAPEST_INSERTION", "SAVINGS", "PATH_CHEAPEST_ARC")
 
 
 def solve(problem: ProblemData, params: SolveParams | None = None) -> Result:
@@ -101,11 +101,13 @@ def _uniform_fleet(c: Compiled) -> bool:
 
 
 def _portfolio(params: SolveParams, limit: float, uniform: bool) -> list[Search]:
-    first = Search(first_solution=params.first_solution, metaheuristic=params.metaheuristic,
+    order = PORTFOLIO_UNIFORM if uniform else PORTFOLIO_MIXED
+    head = params.first_solution or order[0]
+    first = Search(first_solution=head, metaheuristic=params.metaheuristic,
                    gls_lambda=params.gls_lambda, time_limit_seconds=limit,
                    max_solutions=params.max_solutions, seed=params.seed)
     out = [first]
-    others = [f for f in (PORTFOLIO_UNIFORM if uniform else PORTFOLIO_MIXED) if f != params.first_solution]
+    others = [f for f in order if f != head]
     for strategy in others[: params.num_workers - 1]:
         out.append(replace(first, first_solution=strategy))
     return out
