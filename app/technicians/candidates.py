@@ -102,7 +102,12 @@ def _day_sql(dialect: str, i: int, n_skills: int) -> str:
             f" AND (k.valid_from IS NULL OR k.valid_from <= :day{i})"
             f" AND (k.valid_until IS NULL OR k.valid_until >= :day{i})) = {n_skills}",
         )
-    return "(" + " AND ".join(parts) + ")"
+    # Most-selective test first, and in that order: the planner sorts plain AND-ed subqueries by
+    # its own cost guess, which would probe days off for every walked technician.
+    out = parts[-1]
+    for part in reversed(parts[:-1]):
+        out = f"CASE WHEN {part} THEN {out} ELSE FALSE END"
+    return f"({out})"
 
 
 def _days_sql(dialect: str, n_days: int, n_skills: int) -> str:
