@@ -31,13 +31,6 @@ class Search:
     time_limit_seconds: float = 10.0
     max_solutions: int | None = None
     seed: int = 0
-    optional_jobs: bool = True  # False: every eligible job must be served (no disjunctions)
-    finalizer: bool = True
-    operators_off: tuple[str, ...] = ()  # local_search_operators fields to switch off
-    python_callbacks: bool = False
-    neighbors_ratio: float | None = None  # granular neighbourhoods for local search operators
-    min_neighbors: int = 10
-    bandit: bool = False
 
 
 @dataclass
@@ -109,14 +102,8 @@ def route_with_ortools(
         cost_m = _scaled_int(c.dist[np.ix_(node_point, node_point)], cost_scale, up=False)
     else:
         cost_m = _scaled_int(c.dur[np.ix_(node_point, node_point)], cost_scale, up=False)
-    if search.python_callbacks:
-        tl_, cl_ = time_m.tolist(), cost_m.tolist()
-        i2n = manager.IndexToNode
-        time_cb = routing.RegisterTransitCallback(lambda a, b: tl_[i2n(a)][i2n(b)])
-        cost_cb = routing.RegisterTransitCallback(lambda a, b: cl_[i2n(a)][i2n(b)])
-    else:
-        time_cb = routing.RegisterTransitMatrix(time_m.tolist())
-        cost_cb = routing.RegisterTransitMatrix(cost_m.tolist())
+    time_cb = routing.RegisterTransitMatrix(time_m.tolist())
+    cost_cb = routing.RegisterTransitMatrix(cost_m.tolist())
     routing.SetArcCostEvaluatorOfAllVehicles(cost_cb)
 
     # Time: cumul of a job node = its service start, in scaled seconds from t0.
@@ -128,8 +115,7 @@ def route_with_ortools(
     for v in range(m):
         time_dim.CumulVar(routing.Start(v)).SetRange(int((c.shift_start[v] - t0) * scale), int((c.shift_end[v] - t0) * scale))
         time_dim.CumulVar(routing.End(v)).SetMax(int((c.shift_end[v] - t0) * scale))
-        if search.finalizer:
-            routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(v)))
+        routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(v)))
 
     late_coef = max(1, int(round(w.lateness_per_second * cost_scale / scale))) if lat > 0 and w.lateness_per_second > 0 else 0
     jobs = c.problem.jobs
@@ -178,7 +164,7 @@ def route_with_ortools(
             solver.Add(time_dim.CumulVar(ia) + int(c.service[a] * scale) <= time_dim.CumulVar(ib))
 
     for j, job in enumerate(jobs):
-        if (job.started or not search.optional_jobs) and allowed[j].any():
+        if job.started and allowed[j].any():
             continue
         idx = manager.NodeToIndex(int(node_of_job[j]))
         penalty = w.unassigned_penalty * (1 + job.priority) * cost_scale
@@ -240,13 +226,6 @@ def route_with_ortools(
         params.guided_local_search_lambda_coefficient = search.gls_lambda
     if search.max_solutions is not None:
         params.solution_limit = search.max_solutions
-    if search.neighbors_ratio is not None:
-        params.ls_operator_neighbors_ratio = search.neighbors_ratio
-        params.ls_operator_min_neighbors = search.min_neighbors
-    if search.bandit:
-        params.use_multi_armed_bandit_concatenate_operators = True
-    for name in search.operators_off:
-        setattr(params.local_search_operators, name, 2)  # BOOL_FALSE
     remaining = max(0.05, search.time_limit_seconds - (time.monotonic() - t_begin))
     params.time_limit.FromMilliseconds(int(remaining * 1000))
 
