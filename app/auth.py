@@ -45,10 +45,13 @@ class Principal:
 
 
 def _from_api_key(session: Session, key: str) -> Principal:
-    row = session.scalar(select(ApiKey).where(ApiKey.key_hash == sha256(key)))
-    if row is None or row.revoked_at is not None or not row.client.active:
+    # One round trip: the key and its client together (this runs on every client request).
+    row = session.execute(
+        select(ApiKey, Client).join(Client, Client.id == ApiKey.client_id).where(ApiKey.key_hash == sha256(key))
+    ).first()
+    if row is None or row.ApiKey.revoked_at is not None or not row.Client.active:
         raise unauthorized("API key is invalid or revoked")
-    return Principal(kind="client", id=row.client_id, client=row.client)
+    return Principal(kind="client", id=row.Client.id, client=row.Client)
 
 
 def _from_bearer(session: Session, token: str) -> Principal:

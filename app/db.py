@@ -54,7 +54,6 @@ def make_engine(url: str, **kw) -> Engine:
         return engine
     kw.setdefault("pool_size", 10)
     kw.setdefault("max_overflow", 20)
-    kw.setdefault("pool_pre_ping", True)
     return create_engine(url, **kw)
 
 

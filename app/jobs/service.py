@@ -67,8 +67,9 @@ def create_jobs_for_order(session: Session, order: Order, actor: Actor) -> list[
             e = entry_for(session, a.category, order.service_type, f"appliances[{i}].category")
             new_job(order.service_type, a.category, e.duration_minutes * a.quantity, e.base_price_cents * a.quantity, e.skills)
     session.flush()
-    for job in jobs:
-        _append_event(session, job, actor, "create", None, job.status, data={"order_id": str(order.id)})
+    for job in jobs:  # a new job's first event: no need to ask the log for the next number
+        _append_event(session, job, actor, "create", None, job.status, data={"order_id": str(order.id)}, seq=1,
+                      flush=False)
     session.flush()
     from app.planning.realtime import offer_if_urgent  # urgent work is offered at once, not at the next run
 
@@ -155,15 +156,18 @@ def illegal(job: Job, action: str, lost_race: bool = False) -> ProblemError:
     )
 
 
-def _append_event(session, job, actor: Actor, action, from_status, to_status, reason=None, data=None):
-    seq = (session.scalar(select(func.max(JobEvent.seq)).where(JobEvent.job_id == job.id)) or 0) + 1
+def _append_event(session, job, actor: Actor, action, from_status, to_status, reason=None, data=None,
+                  seq: int | None = None, flush: bool = True):
+    if seq is None:
+        seq = (session.scalar(select(func.max(JobEvent.seq)).where(JobEvent.job_id == job.id)) or 0) + 1
     session.add(
         JobEvent(
             job_id=job.id, seq=seq, actor_type=actor.type, actor_id=actor.id, action=action,
             from_status=from_status, to_status=to_status, reason=reason, data=data,
         )
     )
-    session.flush()
+    if flush:
+        session.flush()
 
 
 # --- access ----------------------------------------------------------------------------------------
