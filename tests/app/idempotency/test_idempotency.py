@@ -11,7 +11,7 @@ from app.idempotency.models import IdempotencyRecord
 from app.idempotency.service import purge_expired
 from app.models_base import utcnow
 from app.orders.models import Order
-from tests.app.orders.stories import assert_problem, order_body, order_count
+from tests.app.orders.stories import expect_problem, order_body, order_count
 from tests.factories import make_client
 
 
@@ -37,11 +37,11 @@ def test_the_same_key_with_a_different_body_is_refused(api, db):
     api.post("/v1/orders", json=order_body("install"), headers=_key(brand, "k-1"))
     before = order_count(db)
     r = api.post("/v1/orders", json=order_body("repair"), headers=_key(brand, "k-1"))
-    problem = assert_problem(r, 422, "Idempotency-Key")
+    problem = expect_problem(r, 422, "Idempotency-Key")
     assert "different request" in problem["detail"] and problem["type"].endswith("idempotency-key-reused")
     # Also across endpoints: a key belongs to the request it first came with.
     batch = api.post("/v1/orders/batch", json={"orders": [order_body("install")]}, headers=_key(brand, "k-1"))
-    assert_problem(batch, 422, "Idempotency-Key")
+    expect_problem(batch, 422, "Idempotency-Key")
     assert order_count(db) == before
 
 
@@ -68,7 +68,7 @@ def test_a_batch_retry_is_replayed_whole(api, db):
 def test_a_failed_request_is_not_remembered(api, db):
     brand = make_client(db)
     bad = order_body("install", categories=("jetpack",))
-    assert_problem(api.post("/v1/orders", json=bad, headers=_key(brand, "fix-and-retry")), 422)
+    expect_problem(api.post("/v1/orders", json=bad, headers=_key(brand, "fix-and-retry")), 422)
     assert db.scalar(select(func.count()).select_from(IdempotencyRecord)) == 0
     good = api.post("/v1/orders", json=order_body("install"), headers=_key(brand, "fix-and-retry"))
     assert good.status_code == 201 and "Idempotent-Replayed" not in good.headers
@@ -96,7 +96,7 @@ def test_records_are_kept_two_days_then_forgotten_and_purgeable(api, db):
 
 def test_a_malformed_key_is_a_422(api, db):
     brand = make_client(db)
-    assert_problem(api.post("/v1/orders", json=order_body(), headers=_key(brand, "x" * 300)), 422, "Idempotency-Key")
+    expect_problem(api.post("/v1/orders", json=order_body(), headers=_key(brand, "x" * 300)), 422, "Idempotency-Key")
 
 
 def test_the_same_external_order_id_never_makes_a_second_order(api, db):
@@ -104,7 +104,7 @@ def test_the_same_external_order_id_never_makes_a_second_order(api, db):
     first = api.post("/v1/orders", json=order_body(external_order_id="JD-42"), headers=brand.headers).json()
     before = order_count(db)
     r = api.post("/v1/orders", json=order_body("repair", external_order_id="JD-42"), headers=brand.headers)
-    problem = assert_problem(r, 409, "external_order_id")
+    problem = expect_problem(r, 409, "external_order_id")
     assert problem["existing_order_id"] == first["id"] and first["id"] in problem["detail"]
     assert order_count(db) == before
 

@@ -43,7 +43,7 @@ def count(db, model) -> int:
     return db.scalar(select(func.count()).select_from(model))
 
 
-def assert_problem(r, status: int, field: str | None = None) -> dict:
+def expect_problem(r, status: int, field: str | None = None) -> dict:
     assert r.status_code == status, r.text
     assert r.headers["content-type"].startswith("application/problem+json")
     body = r.json()

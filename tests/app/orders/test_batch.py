@@ -1,7 +1,7 @@
 """A shop imports a batch of orders: each row is accepted or rejected on its own, with its own error."""
 
 from app.jobs.models import Job
-from tests.app.orders.stories import assert_problem, count, order_body, order_count
+from tests.app.orders.stories import expect_problem, count, order_body, order_count
 from tests.factories import make_client
 
 
@@ -60,7 +60,7 @@ def test_an_oversized_batch_is_refused_whole_naming_the_limit(api, db):
     before = order_count(db)
     rows = [order_body(external_order_id=f"X-{i}") for i in range(1001)]
     r = api.post("/v1/orders/batch", json={"orders": rows}, headers={**brand.headers, "Idempotency-Key": "big"})
-    problem = assert_problem(r, 413, "orders")
+    problem = expect_problem(r, 413, "orders")
     assert problem["limit"] == 1000 and "1000" in problem["detail"]
     assert order_count(db) == before
     # The refused request claimed nothing: the key is still free for a proper batch.
@@ -70,8 +70,8 @@ def test_an_oversized_batch_is_refused_whole_naming_the_limit(api, db):
 
 def test_an_empty_batch_or_a_batch_without_orders_is_a_422(api, db):
     brand = make_client(db)
-    assert_problem(api.post("/v1/orders/batch", json={"orders": []}, headers=brand.headers), 422, "orders")
-    assert_problem(api.post("/v1/orders/batch", json={"rows": []}, headers=brand.headers), 422)
+    expect_problem(api.post("/v1/orders/batch", json={"orders": []}, headers=brand.headers), 422, "orders")
+    expect_problem(api.post("/v1/orders/batch", json={"rows": []}, headers=brand.headers), 422)
 
 
 def test_a_full_batch_of_a_thousand_is_accepted(api, db, backend):

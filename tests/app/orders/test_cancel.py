@@ -5,7 +5,7 @@ import uuid
 from app.actors import SYSTEM, Actor
 from app.jobs import service as jobs
 from app.jobs.models import Job, JobEvent
-from tests.app.orders.stories import assert_problem, order_body
+from tests.app.orders.stories import expect_problem, order_body
 from tests.factories import make_client, make_technician
 
 
@@ -21,7 +21,7 @@ def test_cancelling_an_order_cancels_every_job_and_records_why(api, db):
     assert event.reason == "顾客退货" and event.actor_type == "client" and event.actor_id == str(brand.id)
 
     again = api.post(f"/v1/orders/{order['id']}/cancel", json={"reason": "twice"}, headers=brand.headers)
-    assert assert_problem(again, 409)["current_status"] == "cancelled"
+    assert expect_problem(again, 409)["current_status"] == "cancelled"
 
 
 def test_an_order_with_a_job_under_way_cannot_be_cancelled(api, db):
@@ -37,7 +37,7 @@ def test_an_order_with_a_job_under_way_cannot_be_cancelled(api, db):
     db.commit()
 
     r = api.post(f"/v1/orders/{order['id']}/cancel", json={"reason": "too late"}, headers=brand.headers)
-    problem = assert_problem(r, 409)
+    problem = expect_problem(r, 409)
     assert problem["current_status"] == "on_site" and problem["job_id"] == order["jobs"][0]["id"]
     after = api.get(f"/v1/orders/{order['id']}", headers=brand.headers).json()
     assert after["status"] == "open" and after["jobs"][0]["status"] == "on_site"
@@ -46,5 +46,5 @@ def test_an_order_with_a_job_under_way_cannot_be_cancelled(api, db):
 def test_cancel_needs_a_reason(api, db):
     brand = make_client(db)
     order = api.post("/v1/orders", json=order_body(), headers=brand.headers).json()
-    assert_problem(api.post(f"/v1/orders/{order['id']}/cancel", json={}, headers=brand.headers), 422, "reason")
-    assert_problem(api.post(f"/v1/orders/{order['id']}/cancel", json={"reason": ""}, headers=brand.headers), 422, "reason")
+    expect_problem(api.post(f"/v1/orders/{order['id']}/cancel", json={}, headers=brand.headers), 422, "reason")
+    expect_problem(api.post(f"/v1/orders/{order['id']}/cancel", json={"reason": ""}, headers=brand.headers), 422, "reason")

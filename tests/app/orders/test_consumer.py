@@ -7,7 +7,7 @@ from app.jobs import service as jobs
 from app.jobs.models import Job
 from app.orders.models import Order
 from app.security import sha256
-from tests.app.orders.stories import SHANGHAI_OFFSET, assert_problem, order_body, order_count, window
+from tests.app.orders.stories import SHANGHAI_OFFSET, expect_problem, order_body, order_count, window
 from tests.factories import HANGZHOU, make_client, make_technician
 
 
@@ -65,23 +65,23 @@ def test_a_wrong_token_sees_nothing_and_a_token_opens_no_other_door(api, db):
     mine = api.post("/v1/consumer/bookings", json=booking()).json()
     brand = make_client(db)
     other = api.post("/v1/orders", json=order_body("repair"), headers=brand.headers).json()
-    assert_problem(api.get("/v1/track/trk_not-a-real-token"), 404)
-    assert_problem(api.get(f"/v1/track/{mine['tracking_token']}x"), 404)
-    assert_problem(api.get("/track/nope"), 404)
+    expect_problem(api.get("/v1/track/trk_not-a-real-token"), 404)
+    expect_problem(api.get(f"/v1/track/{mine['tracking_token']}x"), 404)
+    expect_problem(api.get("/track/nope"), 404)
     token = mine["tracking_token"]
     assert api.get(f"/v1/track/{token}").json()["order_id"] == mine["order_id"]
     assert api.get(f"/v1/track/{other['tracking_token']}").json()["order_id"] == other["id"]  # API orders too
     for headers in ({"Authorization": f"Bearer {token}"}, {"X-API-Key": token}):
-        assert_problem(api.get(f"/v1/orders/{mine['order_id']}", headers=headers), 401)
-        assert_problem(api.get(f"/v1/orders/{other['id']}", headers=headers), 401)
-        assert_problem(api.get("/v1/orders", headers=headers), 401)
-        assert_problem(api.get("/v1/jobs", headers=headers), 401)
+        expect_problem(api.get(f"/v1/orders/{mine['order_id']}", headers=headers), 401)
+        expect_problem(api.get(f"/v1/orders/{other['id']}", headers=headers), 401)
+        expect_problem(api.get("/v1/orders", headers=headers), 401)
+        expect_problem(api.get("/v1/jobs", headers=headers), 401)
 
 
 def test_consumers_book_only_repair_or_maintenance(api, db):
     before = order_count(db)
     for kind in ("install", "delivery_install", "rework"):
-        assert_problem(api.post("/v1/consumer/bookings", json=booking(service_type=kind)), 422, "service_type")
+        expect_problem(api.post("/v1/consumer/bookings", json=booking(service_type=kind)), 422, "service_type")
     assert api.post("/v1/consumer/bookings", json=booking(service_type="maintenance", problem_description=None)).status_code == 201
     assert order_count(db) == before + 1
 
@@ -98,5 +98,5 @@ def test_bad_bookings_name_the_field_and_leave_nothing(api, db):
         "status": {**booking(), "status": "completed"},
     }
     for field, body in cases.items():
-        assert_problem(api.post("/v1/consumer/bookings", json=body), 422, field)
+        expect_problem(api.post("/v1/consumer/bookings", json=body), 422, field)
     assert order_count(db) == before

@@ -7,7 +7,7 @@ import pytest
 
 from app.orders.models import ServiceType
 from app.orders.schemas import OrderCreated
-from tests.app.orders.stories import SHANGHAI_OFFSET, assert_problem, finish_job, order_body, order_count, window
+from tests.app.orders.stories import SHANGHAI_OFFSET, expect_problem, finish_job, order_body, order_count, window
 from tests.factories import make_client, make_technician
 
 SINGLE_JOB_TYPES = ["delivery", "install", "repair", "maintenance", "uninstall", "relocation"]
@@ -86,10 +86,10 @@ def test_delivery_and_install_waits_for_the_goods_then_becomes_pending(api, db):
 def test_goods_arrived_is_only_for_delivery_install_orders_and_not_in_the_future(api, db):
     brand = make_client(db)
     repair = api.post("/v1/orders", json=order_body("repair"), headers=brand.headers).json()
-    assert_problem(api.post(f"/v1/orders/{repair['id']}/goods-arrived", json={}, headers=brand.headers), 409)
+    expect_problem(api.post(f"/v1/orders/{repair['id']}/goods-arrived", json={}, headers=brand.headers), 409)
     both = api.post("/v1/orders", json=order_body("delivery_install"), headers=brand.headers).json()
     r = api.post(f"/v1/orders/{both['id']}/goods-arrived", json={"at": window(5)["start"]}, headers=brand.headers)
-    assert_problem(r, 422, "at")
+    expect_problem(r, 422, "at")
     assert api.get(f"/v1/orders/{both['id']}", headers=brand.headers).json()["jobs"][1]["status"] == "awaiting_goods"
 
 
@@ -100,7 +100,7 @@ def test_rework_links_to_a_completed_job_of_the_same_client(api, db):
     job_id = first["jobs"][0]["id"]
 
     not_done = api.post("/v1/orders", json=order_body("rework", rework_of_job_id=job_id), headers=brand.headers)
-    assert_problem(not_done, 422, "rework_of_job_id")
+    expect_problem(not_done, 422, "rework_of_job_id")
 
     finish_job(db, job_id, tech)
     r = api.post("/v1/orders", json=order_body("rework", rework_of_job_id=job_id), headers=brand.headers)
@@ -111,18 +111,18 @@ def test_rework_links_to_a_completed_job_of_the_same_client(api, db):
     other = make_client(db)
     before = order_count(db)
     theirs = api.post("/v1/orders", json=order_body("rework", rework_of_job_id=job_id), headers=other.headers)
-    assert_problem(theirs, 422, "rework_of_job_id")
+    expect_problem(theirs, 422, "rework_of_job_id")
     assert order_count(db) == before
 
 
 def test_rework_needs_its_link_and_other_types_refuse_one(api, db):
     brand = make_client(db)
-    assert_problem(api.post("/v1/orders", json=order_body("rework"), headers=brand.headers), 422, "rework_of_job_id")
+    expect_problem(api.post("/v1/orders", json=order_body("rework"), headers=brand.headers), 422, "rework_of_job_id")
     r = api.post(
         "/v1/orders", json=order_body("repair", rework_of_job_id="7b6f1f8e-2c1a-4a49-9a43-0b0c4f7d1a11"),
         headers=brand.headers,
     )
-    assert_problem(r, 422, "rework_of_job_id")
+    expect_problem(r, 422, "rework_of_job_id")
 
 
 def test_every_service_type_is_accepted_somewhere(api, db):
@@ -134,5 +134,5 @@ def test_every_service_type_is_accepted_somewhere(api, db):
 def test_only_clients_post_orders(api, db):
     from tests.factories import ops_headers
 
-    assert_problem(api.post("/v1/orders", json=order_body()), 401)
-    assert_problem(api.post("/v1/orders", json=order_body(), headers=ops_headers(api, db)), 403)
+    expect_problem(api.post("/v1/orders", json=order_body()), 401)
+    expect_problem(api.post("/v1/orders", json=order_body(), headers=ops_headers(api, db)), 403)

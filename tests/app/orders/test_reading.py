@@ -2,7 +2,7 @@
 
 import time
 
-from tests.app.orders.stories import assert_problem, order_body
+from tests.app.orders.stories import expect_problem, order_body
 from tests.factories import make_client, make_technician, ops_headers, technician_headers
 
 
@@ -66,12 +66,12 @@ def test_another_client_cannot_read_list_cancel_or_touch_my_orders(api, db):
     mine, theirs = make_client(db), make_client(db)
     order = _post(api, mine, service_type="delivery_install", external_order_id="SECRET-1")
     url = f"/v1/orders/{order['id']}"
-    assert_problem(api.get(url, headers=theirs.headers), 404)
+    expect_problem(api.get(url, headers=theirs.headers), 404)
     assert api.get("/v1/orders", headers=theirs.headers).json()["items"] == []
     assert api.get("/v1/orders", params={"external_order_id": "SECRET-1"}, headers=theirs.headers).json()["items"] == []
-    assert_problem(api.get("/v1/orders", params={"client_id": str(mine.id)}, headers=theirs.headers), 403)
-    assert_problem(api.post(f"{url}/cancel", json={"reason": "sabotage"}, headers=theirs.headers), 404)
-    assert_problem(api.post(f"{url}/goods-arrived", json={}, headers=theirs.headers), 404)
+    expect_problem(api.get("/v1/orders", params={"client_id": str(mine.id)}, headers=theirs.headers), 403)
+    expect_problem(api.post(f"{url}/cancel", json={"reason": "sabotage"}, headers=theirs.headers), 404)
+    expect_problem(api.post(f"{url}/goods-arrived", json={}, headers=theirs.headers), 404)
     still = api.get(url, headers=mine.headers).json()
     assert still["status"] == "open" and still["jobs"][1]["status"] == "awaiting_goods"
 
@@ -91,5 +91,5 @@ def test_technicians_do_not_read_orders(api, db):
     brand = make_client(db)
     order = _post(api, brand)
     tech = technician_headers(api, make_technician(db))
-    assert_problem(api.get(f"/v1/orders/{order['id']}", headers=tech), 403)
-    assert_problem(api.get("/v1/orders", headers=tech), 403)
+    expect_problem(api.get(f"/v1/orders/{order['id']}", headers=tech), 403)
+    expect_problem(api.get("/v1/orders", headers=tech), 403)

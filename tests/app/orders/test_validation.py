@@ -6,7 +6,7 @@ import pytest
 
 from app.jobs.models import Job
 from app.orders.models import OrderAppliance, OrderWindow
-from tests.app.orders.stories import assert_problem, count, order_body, order_count, window
+from tests.app.orders.stories import expect_problem, count, order_body, order_count, window
 from tests.factories import make_client
 
 
@@ -46,7 +46,7 @@ def test_bad_order_is_refused_naming_the_field_and_nothing_is_written(api, db, c
     overrides, field = CASES[case]
     before = order_count(db)
     r = api.post("/v1/orders", json=order_body(**overrides), headers=brand.headers)
-    body = assert_problem(r, 422, field)
+    body = expect_problem(r, 422, field)
     assert field in body["detail"]
     assert order_count(db) == before
 
@@ -55,7 +55,7 @@ def test_unknown_category_is_named_and_no_partial_order_remains(api, db):
     brand = make_client(db)
     before = (order_count(db), count(db, Job), count(db, OrderAppliance), count(db, OrderWindow))
     body = order_body("install", categories=("air_conditioner", "time_machine"))
-    body = assert_problem(api.post("/v1/orders", json=body, headers=brand.headers), 422, "appliances[1].category")
+    body = expect_problem(api.post("/v1/orders", json=body, headers=brand.headers), 422, "appliances[1].category")
     assert "time_machine" in body["detail"] and "air_conditioner" in body["detail"]  # says what is known
     assert (order_count(db), count(db, Job), count(db, OrderAppliance), count(db, OrderWindow)) == before
 
@@ -66,7 +66,7 @@ def test_malformed_json_is_a_422_problem(api, db):
     r = api.post(
         "/v1/orders", content=b'{"service_type": "repair", ', headers={**brand.headers, "content-type": "application/json"}
     )
-    assert "malformed JSON" in assert_problem(r, 422)["detail"]
+    assert "malformed JSON" in expect_problem(r, 422)["detail"]
     assert order_count(db) == before
 
 
@@ -79,8 +79,8 @@ def test_a_window_already_under_way_is_accepted(api, db):
 
 def test_list_filters_are_validated(api, db):
     brand = make_client(db)
-    assert_problem(api.get("/v1/orders", params={"limit": 201}, headers=brand.headers), 422, "limit")
-    assert_problem(api.get("/v1/orders", params={"status": "lost"}, headers=brand.headers), 422, "status")
+    expect_problem(api.get("/v1/orders", params={"limit": 201}, headers=brand.headers), 422, "limit")
+    expect_problem(api.get("/v1/orders", params={"status": "lost"}, headers=brand.headers), 422, "status")
     naive = api.get("/v1/orders", params={"created_after": "2026-01-01T00:00:00"}, headers=brand.headers)
-    assert_problem(naive, 422, "created_after")
-    assert_problem(api.get("/v1/orders", params={"cursor": "garbage"}, headers=brand.headers), 422, "cursor")
+    expect_problem(naive, 422, "created_after")
+    expect_problem(api.get("/v1/orders", params={"cursor": "garbage"}, headers=brand.headers), 422, "cursor")
