@@ -83,7 +83,13 @@ def eligibility(c: Compiled) -> np.ndarray:
         return why
     covered = coverage(c)
     techs = c.problem.technicians
-    tech_skills = [t.skill_codes() for t in techs]
+    # skill code -> (holder technician, valid_from, valid_until) arrays, for vectorised checks
+    holders: dict[str, list[tuple[int, float, float]]] = {}
+    for t, tech in enumerate(techs):
+        for sk in tech.skills:
+            holders.setdefault(sk.code, []).append(
+                (t, -np.inf if sk.valid_from is None else sk.valid_from, np.inf if sk.valid_until is None else sk.valid_until))
+    skill_arrays = {code: tuple(np.array(col) for col in zip(*rows)) for code, rows in holders.items()}
     lat = c.max_lateness
     arrive = c.shift_start[None, :] + c.dur[c.tech_start_point[None, :], c.job_point[:, None]]  # (n, m)
     back = c.dur[c.job_point[:, None], c.tech_end_point[None, :]]  # (n, m)
@@ -95,19 +101,23 @@ def eligibility(c: Compiled) -> np.ndarray:
         else:
             row[~covered[j]] = Why.OUTSIDE_AREA
             lo, hi = job_span(c, j)
-            needed = job.required_skills
-            if needed:
-                for t in np.flatnonzero(row == Why.OK):
-                    codes = tech_skills[t]
-                    if not all(s in codes for s in needed):
-                        row[t] = Why.SKILL_MISSING
-                        continue
-                    span_lo = max(lo, int(c.shift_start[t]))
-                    span_hi = min(hi, int(c.shift_end[t]))
-                    for s in needed:
-                        if not any(sk.code == s and sk.valid_during(span_lo, span_hi) for sk in techs[t].skills):
-                            row[t] = Why.CERTIFICATE_EXPIRED
-                            break
+            if job.required_skills:
+                has_all = np.ones(m, dtype=bool)
+                valid_all = np.ones(m, dtype=bool)
+                span_lo = np.maximum(lo, c.shift_start)
+                span_hi = np.minimum(hi, c.shift_end)
+                for code in job.required_skills:
+                    has = np.zeros(m, dtype=bool)
+                    valid = np.zeros(m, dtype=bool)
+                    if code in skill_arrays:
+                        holder, vf, vu = skill_arrays[code]
+                        has[holder] = True
+                        valid[holder[(vf <= span_lo[holder]) & (vu >= span_hi[holder])]] = True
+                    has_all &= has
+                    valid_all &= valid
+                ok = row == Why.OK
+                row[ok & ~has_all] = Why.SKILL_MISSING
+                row[ok & has_all & ~valid_all] = Why.CERTIFICATE_EXPIRED
             ok = row == Why.OK
             cap_bad = ok & ((c.load[j] > c.capacity) | (c.max_jobs == 0))
             row[cap_bad] = Why.CAPACITY

@@ -45,7 +45,9 @@ def diagnose(c: Compiled, why: np.ndarray, schedules: list[RouteSchedule], job: 
             return Unassigned(reason=R.NO_TECHNICIAN_FREE_IN_WINDOW, detail="no qualified technician can reach it within a window and be back by the end of the shift")
     blocked_capacity = 0
     could_fit = []
-    for t in np.flatnonzero(row == Why.OK):
+    # The routes passing nearest are the ones a job could plausibly join; checking every
+    # qualified technician costs too much in a city of hundreds.
+    for t in _near_techs(c, schedules, job, np.flatnonzero(row == Why.OK), 12):
         ins = best_insertion(c, schedules[t], job, metric)
         if isinstance(ins, Blocked):
             blocked_capacity += ins.kind == "capacity"
@@ -54,7 +56,7 @@ def diagnose(c: Compiled, why: np.ndarray, schedules: list[RouteSchedule], job: 
     if could_fit:
         return Unassigned(reason=R.NO_TECHNICIAN_FREE_IN_WINDOW, detail=f"fits the plan of {could_fit[0]} only at a cost above its unassigned penalty")
     if blocked_capacity:
-        return Unassigned(reason=R.CAPACITY_EXHAUSTED, detail=f"{blocked_capacity} qualified technician(s) have no load, job or working-time capacity left")
+        return Unassigned(reason=R.CAPACITY_EXHAUSTED, detail=f"{blocked_capacity} nearby qualified technician(s) have no load, job or working-time capacity left")
     return Unassigned(reason=R.NO_TECHNICIAN_FREE_IN_WINDOW, detail="every qualified technician's day is full around the job's windows")
 
 
