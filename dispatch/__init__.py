@@ -24,10 +24,15 @@ from .result import (
 )
 from .solve import solve
 from .travel import EuclideanTravel, GreatCircleTravel, OsrmTravel
+from .offers import Offer, OfferBoard, rank_technicians
+from .replan import JobOverrun, Move, NewJob, Replan, TechnicianOff, replan
+from .citysplit import solve_city
 
 __all__ = [
     "DispatchError", "ProblemError", "TravelError", "SolveParams", "Job", "Location", "ProblemData",
     "Shift", "Skill", "Technician", "TimeWindow", "Weights", "problem_schema", "Explanation",
     "NextBest", "Result", "Route", "SolverInfo", "Stop", "Totals", "Unassigned", "UnassignedReason",
     "plan_schema", "solve", "EuclideanTravel", "GreatCircleTravel", "OsrmTravel",
+    "Offer", "OfferBoard", "rank_technicians", "JobOverrun", "Move", "NewJob", "Replan", "TechnicianOff",
+    "replan", "solve_city",
 ]
