@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from sqlalchemy.orm import Session
 
+import app.models  # noqa: F401  (a worker process must know every mapped class)
 import dispatch
 from app.config import get_settings
 from app.db import make_engine
