@@ -42,10 +42,9 @@ class Instance:
         """The depot or customer with this number (numbers are 0..n in every published file)."""
         if number == 0:
             return self.depot
-        customer = self.customers[number - 1]
-        if customer.number != number:  # files are numbered consecutively; guard the shortcut anyway
-            raise KeyError(number)
-        return customer
+        if not 1 <= number <= len(self.customers):
+            raise KeyError(f"{self.name} has no customer {number}")
+        return self.customers[number - 1]  # the reader insists on consecutive numbers
 
     def distance(self, a: Customer, b: Customer) -> float:
         return math.hypot(a.x - b.x, a.y - b.y)

@@ -110,7 +110,7 @@ def _distance(ref: Reference | None) -> float | None:
     return ref.distance if ref else None
 
 
-def write_json(records: list[dict], path: str | Path) -> None:
+def write_json(records: list[dict] | dict, path: str | Path) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")

@@ -65,3 +65,11 @@ def test_reference_with_bad_value(tmp_path):
     path.write_text("instance,distance\nC101,828.9\n")
     with pytest.raises(BenchInputError, match="missing column"):
         read_bks(path)
+
+
+def test_node_lookup_rejects_numbers_outside_the_file(tiny_file):
+    inst = read_instance(tiny_file)
+    assert inst.node(0) is inst.depot and inst.node(3).number == 3
+    for bad in (-1, 4):
+        with pytest.raises(KeyError, match=f"no customer {bad}"):
+            inst.node(bad)
