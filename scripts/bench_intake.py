@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
@@ -56,42 +56,23 @@ def fail(msg: str) -> None:
 
 
 def create_database(admin_url: str) -> tuple[str, callable]:
-    from app.db import make_engine
+    from app.scratchdb import create_postgis_database
 
-    name = f"shifu_bench_intake_{uuid.uuid4().hex[:6]}"
     try:
-        admin = make_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as c:
-            c.execute(text(f'CREATE DATABASE "{name}"'))
+        return create_postgis_database(admin_url, prefix="shifu_bench_intake")
     except Exception as exc:
         fail(f"cannot create a scratch database through {admin_url}: {exc.__class__.__name__}: {exc}".splitlines()[0])
-    url = admin_url.rsplit("/", 1)[0] + f"/{name}"
-    tmp = make_engine(url, isolation_level="AUTOCOMMIT")
-    with tmp.connect() as c:
-        c.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
-    tmp.dispose()
-
-    def drop():
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return url, drop
 
 
 def prepare(url: str) -> str:
     """Migrate, load the catalogue, create a brand; returns its API key."""
-    from alembic import command
-    from alembic.config import Config
-
     from app.catalogue.service import load_catalogue
     from app.clients import service as clients
     from app.clients.schemas import ClientCreate
     from app.db import make_engine
+    from app.scratchdb import migrate
 
-    cfg = Config(str(ROOT / "alembic.ini"))
-    cfg.set_main_option("sqlalchemy.url", url)
-    command.upgrade(cfg, "head")
+    migrate(url)
     engine = make_engine(url)
     with Session(engine) as s:
         load_catalogue(s)

@@ -7,49 +7,24 @@ Tests that need real concurrency use `live_app`, which commits for real and wipe
 
 import os
 import tempfile
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
 from app.db import make_engine
 from app.main import create_app
+from app.scratchdb import create_postgis_database, migrate  # noqa: F401 (tests import migrate from here)
 
 PG_ADMIN_URL = os.environ.get("SHIFU_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 BACKENDS = [b for b in os.environ.get("SHIFU_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
 
 
 def _create_pg_database() -> tuple[str, callable]:
-    name = f"shifu_test_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", poolclass=None)
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    tmp = make_engine(url, isolation_level="AUTOCOMMIT")
-    with tmp.connect() as c:
-        c.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
-    tmp.dispose()
-
-    def drop():
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return url, drop
-
-
-def migrate(url: str, revision: str = "head", direction: str = "upgrade") -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    cfg = Config(os.path.join(os.path.dirname(__file__), "..", "alembic.ini"))
-    cfg.set_main_option("sqlalchemy.url", url)
-    getattr(command, direction)(cfg, revision)
+    return create_postgis_database(PG_ADMIN_URL, prefix="shifu_test")
 
 
 @dataclass

@@ -278,12 +278,10 @@ def _open_offer(session: Session, job: Job, technician_id: uuid.UUID) -> JobOffe
 
 
 def _close_open_offers(session: Session, job: Job, status: str, except_id: uuid.UUID | None = None) -> None:
-    session.execute(
-        update(JobOffer)
-        .where(JobOffer.job_id == job.id, JobOffer.status == OfferStatus.open, JobOffer.id != (except_id or uuid.uuid4()))
-        .values(status=status, responded_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
+    stmt = update(JobOffer).where(JobOffer.job_id == job.id, JobOffer.status == OfferStatus.open)
+    if except_id is not None:
+        stmt = stmt.where(JobOffer.id != except_id)
+    session.execute(stmt.values(status=status, responded_at=utcnow()).execution_options(synchronize_session=False))
 
 
 def accept(session: Session, job: Job, technician_id: uuid.UUID, actor: Actor) -> Job:

@@ -27,6 +27,10 @@ def dispatch_mode(session: Session, job: Job) -> str:
     return client.dispatch_mode if client else DispatchMode.assign
 
 
+def offers_per_round(session: Session, job: Job) -> int:
+    return 1 if dispatch_mode(session, job) == DispatchMode.assign else get_settings().grab_offer_count
+
+
 def offer_count(session: Session, job: Job) -> int:
     return session.scalar(select(func.count()).select_from(JobOffer).where(JobOffer.job_id == job.id)) or 0
 
@@ -49,7 +53,7 @@ def make_offers(
 ) -> list[JobOffer]:
     """Offer a pending job to the planned technician (assign) or the top k (grab)."""
     settings = get_settings()
-    k = 1 if dispatch_mode(session, job) == DispatchMode.assign else settings.grab_offer_count
+    k = offers_per_round(session, job)
     already = set(session.scalars(select(JobOffer.technician_id).where(JobOffer.job_id == job.id)))
     chosen = [t for t in dict.fromkeys(preferred) if t not in already][:k]
     if len(chosen) < k:
@@ -61,11 +65,9 @@ def make_offers(
 
 def reoffer(session: Session, job: Job, now: datetime | None = None) -> list[JobOffer]:
     """After the last open offer was declined or expired: next candidates, or leave it for ops."""
-    settings = get_settings()
     if job.status != JobStatus.pending:
         return []
-    k = 1 if dispatch_mode(session, job) == DispatchMode.assign else settings.grab_offer_count
-    if offer_count(session, job) >= settings.max_offer_rounds * k:
+    if offer_count(session, job) >= get_settings().max_offer_rounds * offers_per_round(session, job):
         return []
     return make_offers(session, job, [], now=now)
 

@@ -11,11 +11,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from app.actors import SYSTEM, Actor
-from app.clients.models import DispatchMode
 from app.config import get_settings
 from app.jobs import service as jobs
 from app.jobs.models import Job, JobStatus
-from app.planning.offers import dispatch_mode
+from app.planning.offers import offers_per_round
 from app.schemas_base import to_city_time
 from app.planning.translate import day_context, job_for_offer, realtime_problem
 from dispatch.offers import Offer, rank_technicians
@@ -57,8 +56,7 @@ def offer_now(session: Session, job: Job, actor: Actor = SYSTEM) -> list[dict]:
     if job.status != JobStatus.pending:
         return []
     settings = get_settings()
-    k = 1 if dispatch_mode(session, job) == DispatchMode.assign else settings.grab_offer_count
-    ranked = rank_for_job(session, job, k)
+    ranked = rank_for_job(session, job, offers_per_round(session, job))
     if ranked:
         jobs.offer(session, job, [uuid.UUID(r["technician_id"]) for r in ranked], actor,
                    timedelta(minutes=settings.offer_ttl_minutes))
