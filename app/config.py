@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     grab_offer_count: int = 3
     max_offer_rounds: int = 3
     solver_workers: int = 1
+    # The city orders belong to unless they say otherwise (SLA breaches and reports group by it).
+    city_code: str = "hangzhou"
+    # Evidence photos and signatures: the local directory behind the default storage.
+    storage_dir: str = str(ROOT / "var" / "uploads")
+    photo_max_bytes: int = 8 * 1024 * 1024
+    # A repair of the same product this many days after a completed job is rework of that job.
+    rework_days: int = 30
 
 
 @lru_cache

@@ -49,6 +49,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
         app.include_router(router)
     app.include_router(orders_router)
     app.include_router(orders_public_router)
+    # The service process: checklists, SLAs, prices, warranty, feedback.
+    import importlib
+
+    for domain in ("checklists", "sla", "pricing", "warranty", "feedback"):
+        for router in importlib.import_module(f"app.{domain}.routes").routers:
+            app.include_router(router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz():

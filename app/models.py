@@ -9,3 +9,8 @@ from app.orders.models import Order, OrderAppliance, OrderWindow  # noqa: F401
 from app.technicians.models import DayOff, ProviderCompany, Technician, TechnicianSkill, WeeklyShift  # noqa: F401
 from app.users.models import AuthToken, User  # noqa: F401
 from app.planning.models import DispatchRun, PlannedStop, PlannedUnassigned  # noqa: F401
+from app.checklists.models import ClientNode, JobNode, NodePhoto, ProcessTemplate, TemplateNode  # noqa: F401
+import app.sla.models  # noqa: F401,E402
+import app.pricing.models  # noqa: F401,E402
+import app.warranty.models  # noqa: F401,E402
+import app.feedback.models  # noqa: F401,E402

@@ -71,6 +71,9 @@ def create_jobs_for_order(session: Session, order: Order, actor: Actor) -> list[
         _append_event(session, job, actor, "create", None, job.status, data={"order_id": str(order.id)}, seq=1,
                       flush=False)
     session.flush()
+    from app import process
+
+    process.on_jobs_created(session, order, jobs, actor)
     from app.planning.realtime import offer_if_urgent  # urgent work is offered at once, not at the next run
 
     offer_if_urgent(session, jobs)
@@ -125,6 +128,9 @@ def transition(
         raise illegal(job, action)
     if action in REASON_REQUIRED and not reason:
         raise invalid("reason", f"a reason is required to {action} a job")
+    from app import process
+
+    process.before_transition(session, job, action, actor)
     from_status = job.status
     values = {"status": target, "version": job.version + 1, "updated_at": utcnow(), **(fields or {})}
     # Compare-and-set on the version: of two concurrent writers exactly one matches.
@@ -141,6 +147,7 @@ def transition(
     session.expire(job)
     session.refresh(job)
     _append_event(session, job, actor, action, from_status, target, reason=reason, data=data)
+    process.after_transition(session, job, action, from_status, actor)
     return job
 
 

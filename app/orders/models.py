@@ -48,6 +48,7 @@ class Order(IdMixin, TimestampMixin, Base):
 
     client_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("clients.id"))
     channel: Mapped[str] = mapped_column(String(20), default=OrderChannel.api)
+    city: Mapped[str] = mapped_column(String(40), default="hangzhou", server_default="hangzhou", index=True)
     external_order_id: Mapped[str | None] = mapped_column(String(100))
     service_type: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default=OrderStatus.open, index=True)

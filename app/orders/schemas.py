@@ -101,6 +101,7 @@ class OrderCreate(Body):
     notes: str | None = Field(default=None, max_length=2000)
     problem_description: str | None = Field(default=None, max_length=2000)
     external_order_id: str | None = Field(default=None, min_length=1, max_length=100)
+    city: str = Field(default="hangzhou", pattern=r"^[a-z][a-z0-9_-]{1,39}$", description="city code")
     rework_of_job_id: uuid.UUID | None = Field(
         default=None, validate_default=True, description="for rework only: the completed job being redone"
     )
@@ -187,6 +188,7 @@ class OrderOut(Out):
     id: uuid.UUID
     client_id: uuid.UUID | None
     channel: str
+    city: str
     external_order_id: str | None
     service_type: str
     status: OrderStatus

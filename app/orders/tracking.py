@@ -35,6 +35,7 @@ def book(session: Session, booking: ConsumerBooking) -> service.NewOrder:
         notes=booking.notes,
         problem_description=booking.problem_description,
         external_order_id=None,
+        city="hangzhou",
         rework_of_job_id=None,
     )
     try:
