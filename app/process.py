@@ -41,6 +41,11 @@ def after_transition(session: Session, job, action: str, from_status: str | None
     pricing.after_transition(session, job, action, from_status, actor)
     warranty.after_transition(session, job, action, from_status, actor)
     feedback.after_transition(session, job, action, from_status, actor)
+    if action in ("complete", "fail", "cancel"):
+        from app.models_base import utcnow
+        from app.orders.service import close_if_done
+
+        close_if_done(session, job.order_id, utcnow())
 
 
 def after_node_completed(session: Session, job, node, actor: Actor) -> None:

@@ -71,3 +71,9 @@ ensure_redis() {
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >&2
   sleep 1
 }
+
+ensure_chromium() {
+  # The browser tests drive Debian's Chromium through Playwright (no browser download).
+  [ -x /usr/bin/chromium ] && return 0
+  apt_install chromium || die "install Chromium at /usr/bin/chromium (Debian/Ubuntu: apt-get install chromium) for the browser tests"
+}

@@ -8,6 +8,7 @@ ensure_python_env
 ensure_spatialite
 ensure_postgres
 ensure_redis
+ensure_chromium
 export SPATIALITE_LIBRARY_PATH=mod_spatialite
 say "running the test suite (SQLite/SpatiaLite and PostgreSQL/PostGIS)"
 exec .venv/bin/pytest "$@"

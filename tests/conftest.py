@@ -44,10 +44,10 @@ def backend(request) -> Iterator[Backend]:
         url, drop = _create_pg_database()
     migrate(url)
     engine = make_engine(url)
-    from app.catalogue.service import load_catalogue
+    from app.reference import load_reference_data
 
     with Session(engine) as s:
-        load_catalogue(s)
+        load_reference_data(s)
         s.commit()
     yield Backend(request.param, url, engine)
     engine.dispose()
@@ -89,6 +89,11 @@ def live_app(backend):
     app = create_app(_settings(backend.url), engine=backend.engine)
     yield app
     wipe(backend.engine)
+    from app.reference import load_reference_data
+
+    with Session(backend.engine) as s:  # the wipe took the templates, prices and policies too
+        load_reference_data(s)
+        s.commit()
 
 
 KEEP = {"appliance_categories", "skills", "catalogue_entries", "spatial_ref_sys", "alembic_version"}

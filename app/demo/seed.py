@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.actors import Actor
-from app.catalogue.service import catalogue_data, load_catalogue
+from app.catalogue.service import catalogue_data
 from app.clients.models import ApiKey, Client
 from app.demo.city import DISTRICTS, STREETS, TIMEZONE, districts_multipolygon
 from app.geo import multipolygon_from_geojson, point
@@ -137,8 +137,10 @@ def seed_demo(session: Session, technicians: int = 60, orders: int = 40, seed: i
 
 
 def ensure_loaded(session: Session, demo: bool = True) -> dict | None:
-    """Load the catalogue (always) and the demo city (only into an empty database)."""
-    load_catalogue(session)
+    """Load the reference data (always) and the demo city (only into an empty database)."""
+    from app.reference import load_reference_data
+
+    load_reference_data(session)
     if demo and is_empty(session):
         return seed_demo(session)
     return None

@@ -64,6 +64,7 @@ class Order(IdMixin, TimestampMixin, Base):
     goods_arrived_at: Mapped[datetime | None]
     tracking_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     cancelled_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
     cancel_reason: Mapped[str | None] = mapped_column(String(500))
 
     appliances: Mapped[list["OrderAppliance"]] = relationship(

@@ -142,6 +142,6 @@ def track(token: str, request: Request, session: SessionDep):
 
 
 @public.get("/track/{token}", response_class=HTMLResponse, include_in_schema=False)
-def track_page(token: str, request: Request, session: SessionDep):
+def track_page(token: str, request: Request, session: SessionDep, lang: str = "zh"):
     order = tracking.order_for_token(session, token)
-    return HTMLResponse(tracking.tracking_html(tracking.tracking_view(session, order, _tz(request))))
+    return HTMLResponse(tracking.tracking_html(tracking.tracking_view(session, order, _tz(request)), token, lang))

@@ -203,6 +203,7 @@ class OrderOut(Out):
     rework_of_job_id: uuid.UUID | None
     goods_arrived_at: datetime | None
     cancelled_at: datetime | None
+    completed_at: datetime | None = None
     cancel_reason: str | None
     created_at: datetime
     jobs: list[JobOut]
@@ -243,6 +244,7 @@ class BookingCreated(Out):
 
 
 class TrackedJob(Out):
+    id: uuid.UUID
     service_type: str
     category: str
     status: str

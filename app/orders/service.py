@@ -240,6 +240,23 @@ def cancel_order(session: Session, order_id: uuid.UUID, principal, actor: Actor,
     return order
 
 
+def close_if_done(session: Session, order_id: uuid.UUID, at: datetime) -> Order | None:
+    """An order is completed once none of its jobs is still in play and at least one was completed
+    (a failed visit alone leaves the order open for ops to follow up)."""
+    from app.jobs.lifecycle import TERMINAL
+
+    order = session.get(Order, order_id)
+    if order is None or order.status != OrderStatus.open:
+        return None
+    statuses = set(session.scalars(select(Job.status).where(Job.order_id == order_id)))
+    if statuses <= TERMINAL and JobStatus.completed in statuses and JobStatus.failed not in statuses:
+        order.status = OrderStatus.completed
+        order.completed_at = at
+        session.flush()
+        return order
+    return None
+
+
 def mark_goods_arrived(
     session: Session, order_id: uuid.UUID, principal, actor: Actor, at: datetime | None
 ) -> Order:
@@ -309,6 +326,7 @@ def render_order(order: Order, jobs: list[Job], tz: ZoneInfo) -> dict:
         "rework_of_job_id": str(order.rework_of_job_id) if order.rework_of_job_id else None,
         "goods_arrived_at": _iso(order.goods_arrived_at, tz),
         "cancelled_at": _iso(order.cancelled_at, tz),
+        "completed_at": _iso(order.completed_at, tz),
         "cancel_reason": order.cancel_reason,
         "created_at": _iso(order.created_at, tz),
         "jobs": [render_job(j, tz) for j in sorted(jobs, key=lambda j: j.sequence)],

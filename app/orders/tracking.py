@@ -4,7 +4,6 @@ A tracking token is a bearer capability for exactly one order. Only its SHA-256 
 itself is shown once, in the response that created the order.
 """
 
-import html
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -92,6 +91,7 @@ def tracking_view(session: Session, order: Order, tz: ZoneInfo) -> dict:
         "windows": [{"start": iso(w.start), "end": iso(w.end)} for w in order.windows],
         "jobs": [
             {
+                "id": str(j.id),
                 "service_type": j.service_type,
                 "category": j.category,
                 "status": j.status,
@@ -110,26 +110,7 @@ def tracking_view(session: Session, order: Order, tz: ZoneInfo) -> dict:
     }
 
 
-def tracking_html(view: dict) -> str:
-    """A plain page for the link sent to the consumer; the same data as GET /v1/track/{token}."""
-    e = html.escape
-    jobs = "".join(
-        f"<tr><td>{e(j['service_type'])}</td><td>{e(j['category'])}</td><td>{e(j['status'])}</td>"
-        f"<td>{e(j['technician_name'] or '-')}</td><td>{e(j['window_start'])} - {e(j['window_end'])}</td></tr>"
-        for j in view["jobs"]
-    )
-    timeline = "".join(
-        f"<li>{e(ev['at'])}: {e(ev['service_type'])} {e(ev['action'])} &rarr; {e(ev['status'])}</li>"
-        for ev in view["timeline"]
-    )
-    windows = "".join(f"<li>{e(w['start'])} - {e(w['end'])}</li>" for w in view["windows"])
-    return (
-        "<!doctype html><html lang=zh><head><meta charset=utf-8>"
-        "<meta name=viewport content='width=device-width,initial-scale=1'>"
-        f"<title>师傅 Shifu - order {e(view['order_id'][:8])}</title></head><body>"
-        f"<h1>{e(view['service_type'])}: {e(view['status'])}</h1><p>{e(view['address'])}</p>"
-        f"<h2>Preferred windows</h2><ul>{windows}</ul>"
-        "<h2>Visits</h2><table><tr><th>service</th><th>appliance</th><th>status</th><th>technician</th>"
-        f"<th>window</th></tr>{jobs}</table><h2>Timeline</h2><ol>{timeline}</ol></body></html>"
-    )
+def tracking_html(view: dict, token: str, lang: str = "zh") -> str:
+    from app.orders.track_page import render
 
+    return render(view, token, lang)

@@ -134,6 +134,7 @@ def upgrade() -> None:
 
     op.add_column('orders', sa.Column('city', sa.String(length=40), server_default='hangzhou', nullable=False))
     op.create_index(op.f('ix_orders_city'), 'orders', ['city'], unique=False)
+    op.add_column('orders', sa.Column('completed_at', app.models_base.UTCDateTime(timezone=True), nullable=True))
 
     # ### end Alembic commands ###
 
@@ -143,6 +144,7 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_orders_city'), table_name='orders')
     # Not a batch copy on SQLite: rebuilding `orders` would trip the foreign keys pointing at it.
     op.execute("ALTER TABLE orders DROP COLUMN city")
+    op.execute("ALTER TABLE orders DROP COLUMN completed_at")
 
     with op.batch_alter_table('node_photos', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_node_photos_sha256'))
