@@ -22,4 +22,8 @@ else
   say "Redis not reachable at $redis_url: dispatch runs will execute inside the web process"
   export SHIFU_TASK_QUEUE=thread
 fi
+# Offer expiry, SLA breaches and idempotency-key purging, once a minute.
+.venv/bin/python -m app.housekeeping --interval "${SHIFU_HOUSEKEEPING_SECONDS:-60}" &
+housekeeper=$!
+trap 'kill $housekeeper ${worker:-} 2>/dev/null' EXIT INT TERM
 .venv/bin/uvicorn app.main:create_app --factory --host "${SHIFU_HOST:-127.0.0.1}" --port "${SHIFU_PORT:-8000}"

@@ -1,0 +1,24 @@
+"""Finishing a job refreshes the technician's score at once: the record it is measured on changed."""
+
+from app.actors import Actor
+from app.feedback import hooks
+from app.technicians.models import Technician
+from tests.app.feedback.builders import visit
+
+
+def test_completing_a_job_recomputes_the_technicians_quality_score(db):
+    v = visit(db)
+    tech = db.get(Technician, v.tech.id)
+    tech.quality_score = 0.1
+    db.flush()
+    hooks.after_transition(db, v.job, "complete", "in_progress", Actor("technician", str(tech.id)))
+    assert tech.quality_score > 0.8  # a newcomer's priors
+
+
+def test_other_transitions_leave_the_score_alone(db):
+    v = visit(db, completed=False)
+    tech = db.get(Technician, v.tech.id)
+    tech.quality_score = 0.1
+    db.flush()
+    hooks.after_transition(db, v.job, "start", "on_site", Actor("technician", str(tech.id)))
+    assert tech.quality_score == 0.1
