@@ -127,15 +127,13 @@ _SCRIPT = r"""
     const box = document.getElementById('bill-body');
     try {
       const b = await call('GET', '/bill');
-      const bills = Array.isArray(b) ? b : (b.bills || [b]);
+      const bills = b.bills;
       box.replaceChildren(); box.className = '';
       for (const one of bills) {
         const rows = (one.lines || []).map(l => el('tr', {}, el('td', {}, name(l)), el('td', {}, String(l.quantity ?? 1)),
           el('td', {}, yuan(l.amount_cents)), el('td', {}, l.payer === 'brand' ? T.payer_brand : T.payer_consumer)));
-        const totals = one.totals || {};
         box.append(el('table', {}, ...rows), el('p', {},
-          `${T.total}: ${T.payer_consumer} ${yuan(totals.consumer_cents ?? one.consumer_total_cents ?? 0)}` +
-          ` · ${T.payer_brand} ${yuan(totals.brand_cents ?? one.brand_total_cents ?? 0)}`));
+          `${T.total}: ${T.payer_consumer} ${yuan(one.consumer_cents)} · ${T.payer_brand} ${yuan(one.brand_cents)}`));
       }
     } catch (err) { box.textContent = err.message; }
   }
