@@ -59,7 +59,7 @@ def render(view: dict, token: str, lang: str = "zh") -> str:
     config = json.dumps({"token": token, "lang": lang, "text": t, "jobs": view["jobs"]}, ensure_ascii=False)
     return f"""<!doctype html><html lang={lang}><head><meta charset=utf-8>
 <meta name=viewport content='width=device-width,initial-scale=1'>
-<title>{e(t['title'])} {e(view['order_id'][:8])}</title>
+<link rel=icon href="data:,"><title>{e(t['title'])} {e(view['order_id'][:8])}</title>
 <style>
 body{{font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;margin:0 auto;max-width:40rem;padding:1rem;color:#222}}
 h1{{font-size:1.3rem}} h2{{font-size:1.05rem;margin-top:1.5rem;border-bottom:1px solid #ddd}}
@@ -103,23 +103,23 @@ _SCRIPT = r"""
     if (!r.ok) throw new Error((data && (data.detail || data.title)) || r.status);
     return data;
   }
+  const STATE = {awaiting_consumer: '', confirmed: T.confirmed, rejected: T.rejected, withdrawn: '—'};
   async function charges() {
     const box = document.getElementById('charge-list');
     try {
-      const list = await call('GET', '/charges');
-      const items = Array.isArray(list) ? list : (list.items || []);
-      const waiting = items.filter(c => c.status === 'awaiting_consumer');
+      const items = await call('GET', '/charges');
       box.replaceChildren(); box.className = '';
-      if (!waiting.length) { box.append(el('p', {class: 'muted'}, T.no_charges)); }
-      for (const c of waiting) {
+      if (!items.some(c => c.status === 'awaiting_consumer')) box.append(el('p', {class: 'muted'}, T.no_charges));
+      for (const c of items) {
         const res = el('span', {class: 'result'});
-        const act = verb => async () => { try { await call('POST', '/charges/' + c.id + '/' + verb);
-          res.textContent = verb === 'confirm' ? T.confirmed : T.rejected; refresh(); }
+        const act = verb => async () => { try { await call('POST', '/charges/' + c.id + '/' + verb); refresh(); }
           catch (err) { res.textContent = err.message; res.className = 'error'; } };
+        const buttons = c.status === 'awaiting_consumer'
+          ? [el('button', {class: 'primary', onclick: act('confirm')}, T.confirm), el('button', {onclick: act('reject')}, T.reject)]
+          : [el('span', {class: 'state'}, STATE[c.status] ?? c.status)];
         box.append(el('div', {class: 'card charge', 'data-charge': c.id},
           el('b', {}, name(c)), ' ', `${T.qty} ${c.quantity} × ${yuan(c.unit_price_cents)} = `, el('b', {}, yuan(c.amount_cents)),
-          el('br'), c.note || c.reason || '', el('br'),
-          el('button', {class: 'primary', onclick: act('confirm')}, T.confirm), el('button', {onclick: act('reject')}, T.reject), res));
+          el('br'), c.note || '', el('br'), ...buttons, res));
       }
     } catch (err) { box.textContent = err.message; }
   }
