@@ -19,6 +19,9 @@ from app.db import make_engine
 from app.main import create_app
 from app.scratchdb import create_postgis_database, migrate  # noqa: F401 (tests import migrate from here)
 
+# The browser fixtures (a live server, Chromium through Playwright), one instance for the whole run.
+pytest_plugins = ["tests.browser.fixtures"]
+
 PG_ADMIN_URL = os.environ.get("SHIFU_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 BACKENDS = [b for b in os.environ.get("SHIFU_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
 
@@ -54,8 +57,12 @@ def backend(request) -> Iterator[Backend]:
     drop()
 
 
+_UPLOADS = tempfile.mkdtemp(prefix="shifu-test-uploads-")
+
+
 def _settings(url: str) -> Settings:
-    return Settings(database_url=url, load_demo=False)
+    # Evidence photos uploaded by tests go to a scratch directory, never into the checkout's var/.
+    return Settings(database_url=url, load_demo=False, storage_dir=_UPLOADS)
 
 
 @pytest.fixture

@@ -7,11 +7,10 @@ from app.orders.models import OrderAppliance
 from app.warranty.schemas import ProductCreate
 from app.warranty.service import load_default_policies, register_product
 from tests.app.warranty.builders import product_body
-from tests.browser.conftest import browser, page, server  # noqa: F401 (fixtures)
 from tests.factories import HANGZHOU, make_client
 
 
-def test_consumer_books_from_the_service_code_page_and_gets_a_tracking_link(backend, server, page):  # noqa: F811
+def test_consumer_books_from_the_service_code_page_and_gets_a_tracking_link(backend, server, page):
     with Session(backend.engine) as s:
         load_default_policies(s)
         brand = make_client(s, name="格力 Gree 浏览器")
