@@ -1,6 +1,7 @@
 """A repair of the same product soon after a completed job is rework of that job, and counts against
 the technician who did it; the consumer does not pay for the redo."""
 
+from app.technicians.models import Technician
 from app.warranty.service import rework_stats
 from tests.app.orders.stories import expect_problem, order_body
 from tests.app.warranty.builders import appliance, completed_job, decision, make_brand, post_order
@@ -10,6 +11,10 @@ from tests.factories import make_technician, ops_headers
 def test_a_repair_10_days_after_a_completed_repair_is_rework_of_the_original_technician(api, db):
     brand, tech = make_brand(db), make_technician(db)
     original = completed_job(db, brand, tech, serial="GR-AGAIN-1", days_ago=10)
+    from app.feedback.service import recompute_quality
+
+    score_before = recompute_quality(db, tech.id)
+    db.commit()
     job = post_order(api, brand, serial="GR-AGAIN-1")
 
     r = api.get(f"/v1/jobs/{job['id']}/rework", headers=ops_headers(api, db))
@@ -24,6 +29,8 @@ def test_a_repair_10_days_after_a_completed_repair_is_rework_of_the_original_tec
     assert d["rework_of_job_id"] == str(original.id) and d["bill_to_brand"] is True
     assert "返修" in d["reason_zh"] and "charged back to the original technician" in d["reason_en"]
     assert rework_stats(db, tech.id) == (1, 1)
+    db.expire_all()
+    assert db.get(Technician, tech.id).quality_score < score_before  # counted at once, not at the next rating
 
 
 def test_a_repair_40_days_after_is_not_rework(api, db):
