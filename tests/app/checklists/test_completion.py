@@ -252,7 +252,8 @@ def test_the_checklist_is_closed_outside_the_working_states(api, db, story):
 
 
 def test_bad_input_is_refused_naming_the_field(api, db, story):
-    refused(complete(api, story, "contact_consumer", {"checkbox": True, "owner": "me"}), 422, "owner")
+    body = refused(complete(api, story, "contact_consumer", {"checkbox": True, "owner": "me"}), 422, "owner")
+    assert body["field"] == "owner"
     refused(api.post(url(story, "contact_consumer"), content=b'{"reading": NaN}',
                      headers={**story["tech_h"], "content-type": "application/json"}), 422)
     refused(upload(api, story, "photo_before", jpeg(), kind="selfie"), 422, "kind")
