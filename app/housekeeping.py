@@ -6,14 +6,13 @@ housekeepers (or a housekeeper and an ops user pressing "sweep") can run at once
     python -m app.housekeeping --once
 """
 
-import argparse
 import sys
-import time
 from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
 from app.models_base import utcnow
+from app.periodic import parse_args, repeat
 
 
 def _offers(session: Session, now) -> dict:
@@ -54,26 +53,20 @@ def run_once(engine) -> dict[str, dict | str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m app.housekeeping", description=__doc__.splitlines()[0])
-    parser.add_argument("--interval", type=float, default=60.0, help="seconds between rounds (default 60)")
-    parser.add_argument("--once", action="store_true", help="run one round and exit")
-    args = parser.parse_args(argv)
-    if args.interval <= 0:
-        parser.error("--interval must be positive")
+    args = parse_args("python -m app.housekeeping", __doc__.splitlines()[0], argv, what="round")
     from app.config import get_settings
     from app.db import make_engine
 
     engine = make_engine(get_settings().database_url)
+
+    def round_() -> bool:
+        results = run_once(engine)
+        print(f"{utcnow().isoformat(timespec='seconds')} housekeeping: "
+              + "; ".join(f"{k} {v}" for k, v in results.items()), flush=True)
+        return not any(isinstance(v, str) for v in results.values())
+
     try:
-        while True:
-            results = run_once(engine)
-            print(f"{utcnow().isoformat(timespec='seconds')} housekeeping: "
-                  + "; ".join(f"{k} {v}" for k, v in results.items()), flush=True)
-            if args.once:
-                return 1 if any(isinstance(v, str) for v in results.values()) else 0
-            time.sleep(args.interval)
-    except KeyboardInterrupt:
-        return 0
+        return repeat(round_, args.interval, args.once, "housekeeping")
     finally:
         engine.dispose()
 

@@ -6,14 +6,12 @@
 Each sweep is idempotent, so this can run next to app.housekeeping or an ops user's POST /v1/sla/sweep.
 """
 
-import argparse
-import signal
 import sys
-import threading
 
 from sqlalchemy.orm import Session
 
 from app.models_base import utcnow
+from app.periodic import parse_args, repeat
 
 
 def sweep_once(engine) -> dict[str, int]:
@@ -33,39 +31,24 @@ def _line(counts: dict[str, int] | None, error: Exception | None = None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m app.sla.sweeper", description=__doc__.splitlines()[0])
-    parser.add_argument("--interval", type=float, default=60.0, help="seconds between sweeps (default 60)")
-    parser.add_argument("--once", action="store_true", help="run one sweep and exit")
-    args = parser.parse_args(argv)
-    if args.interval <= 0:
-        parser.error("--interval must be positive")
+    args = parse_args("python -m app.sla.sweeper", __doc__.splitlines()[0], argv, what="sweep")
     from app.config import get_settings
     from app.db import make_engine
 
-    stop = threading.Event()
-    # SIGTERM (a supervisor stopping us) ends the loop like Ctrl-C does: between sweeps, cleanly.
-    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     engine = make_engine(get_settings().database_url)
+
+    def round_() -> bool:
+        try:
+            print(_line(sweep_once(engine)), flush=True)
+            return True
+        except Exception as exc:  # report and go on: the next sweep retries
+            print(_line(None, exc), file=sys.stderr, flush=True)
+            return False
+
     try:
-        while True:
-            try:
-                print(_line(sweep_once(engine)), flush=True)
-                failed = False
-            except KeyboardInterrupt:
-                raise
-            except Exception as exc:  # report and go on: the next sweep retries
-                print(_line(None, exc), file=sys.stderr, flush=True)
-                failed = True
-            if args.once:
-                return 1 if failed else 0
-            if stop.wait(args.interval):
-                return 0
-    except KeyboardInterrupt:
-        print("sla sweeper stopped", file=sys.stderr, flush=True)
-        return 0
+        return repeat(round_, args.interval, args.once, "sla sweeper")
     finally:
         engine.dispose()
-        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":
