@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     photo_max_bytes: int = 8 * 1024 * 1024
     # A repair of the same product this many days after a completed job is rework of that job.
     rework_days: int = 30
+    # The live event stream: how often each web process looks for new events, and how long a quiet
+    # stream waits before a keep-alive comment.
+    event_poll_seconds: float = 0.2
+    event_keepalive_seconds: float = 15.0
+    # --- webhooks (app/webhooks) ---
 
 
 @lru_cache

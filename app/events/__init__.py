@@ -1,0 +1,1 @@
+"""Domain events: one ordered, append-only stream that the domains, brands' webhooks and live screens read."""
