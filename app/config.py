@@ -45,6 +45,24 @@ class Settings(BaseSettings):
     event_poll_seconds: float = 0.2
     event_keepalive_seconds: float = 15.0
     # --- webhooks (app/webhooks) ---
+    # Development and tests only: accept http:// endpoints on loopback addresses (production: https to
+    # public addresses only).
+    webhook_allow_loopback: bool = False
+    # A 2xx answer within this many seconds is a delivery; anything else is retried.
+    webhook_timeout_seconds: float = 15.0
+    # Multiplies the retry schedule (app/webhooks/delivery.py RETRY_SCHEDULE); tests shorten it.
+    webhook_retry_scale: float = 1.0
+    # A claimed delivery not reported back within this long is taken again (a killed worker's claim).
+    webhook_lease_seconds: float = 60.0
+    # Deliveries one worker sends at the same time.
+    webhook_concurrency: int = 8
+    # "queue": committed deliveries go to task_queue (RQ, or a thread) at once; "sweep": only the
+    # housekeeping sweep sends them.
+    webhook_dispatch: str = "queue"
+    # Its own queue, so a long dispatch run never holds webhooks back (`rq worker shifu-webhooks shifu`).
+    webhook_queue_name: str = "shifu-webhooks"
+    # Seals endpoints' signing secrets at rest; empty: derived from secret_key.
+    webhook_sealing_key: str = ""
 
 
 @lru_cache
