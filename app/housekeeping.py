@@ -33,8 +33,14 @@ def _idempotency(session: Session, now) -> dict:
     return {"purged": purge_expired(session, now)}
 
 
+def _webhooks(session: Session, now) -> dict:
+    from app.webhooks.delivery import sweep
+
+    return sweep(session, now)
+
+
 SWEEPS: dict[str, Callable[[Session, object], dict]] = {
-    "offers": _offers, "sla": _sla, "idempotency": _idempotency,
+    "offers": _offers, "sla": _sla, "idempotency": _idempotency, "webhooks": _webhooks,
 }
 
 

@@ -1,0 +1,6 @@
+"""The webhooks' event handlers: every event about a client's order lands in that client's outbox."""
+
+from app.events import bus
+from app.webhooks.outbox import fan_out
+
+bus.subscribe_all(fan_out)
