@@ -46,6 +46,7 @@ SWEEPS: dict[str, Callable[[Session, object], dict]] = {
 
 def run_once(engine) -> dict[str, dict | str]:
     import app.models  # noqa: F401  (every mapper, before the first query)
+    import app.wiring  # noqa: F401  (and every reaction to what the sweep changes)
 
     results: dict[str, dict | str] = {}
     for name, sweep in SWEEPS.items():

@@ -8,6 +8,9 @@ from sqlalchemy import Engine, text
 from app import errors
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
+from app.events.routes import router as events_router
+from app.events.stream import Hub
+import app.wiring  # noqa: F401,E402  (every domain subscribes to the events before a request changes anything)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None, sessionmaker=None) -> FastAPI:
@@ -18,6 +21,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         yield
+        await app.state.event_hub.stop()
         if owns_engine:
             engine.dispose()
 
@@ -30,6 +34,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = sessionmaker or make_sessionmaker(engine)
+    app.state.event_hub = Hub(app.state.sessionmaker, settings.event_poll_seconds, settings.event_keepalive_seconds)
     errors.install(app)
 
     from app.catalogue.routes import router as catalogue_router
@@ -44,7 +49,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
 
     for router in (
         users_router, clients_router, catalogue_router, jobs_router, providers_router, technicians_router,
-        candidates_router, planning_router,
+        candidates_router, planning_router, events_router,
     ):
         app.include_router(router)
     app.include_router(orders_router)

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from app.actors import SYSTEM, Actor
 from app.checklists import evidence
-from app.checklists.models import CompletedBy, JobNode, NodePhoto, NodeStatus
+from app.checklists.models import CompletedBy, JobNode, NodePhoto, NodeStatus, ProcessTemplate
 from app.errors import conflict, forbidden, not_found
+from app.events import bus
 from app.geo import lonlat
 from app.jobs.models import Job, JobStatus
 from app.models_base import utcnow
@@ -55,8 +56,6 @@ def open_mandatory(session: Session, job: Job) -> list[JobNode]:
 
 
 def view(session: Session, job: Job) -> dict:
-    from app.checklists.models import ProcessTemplate
-
     nodes = nodes_of(session, job)
     photos: dict[uuid.UUID, list[dict]] = {}
     by_id = {n.id: n.code for n in nodes}
@@ -190,11 +189,17 @@ def _close(node: JobNode, status: str, actor: Actor, values: dict | None) -> Non
 
 
 def _after_closed(session: Session, job: Job, closed: list[JobNode], actor: Actor, nodes: list[JobNode]) -> None:
-    from app import process
-
     for node in closed:
-        process.after_node_completed(session, job, node, actor)
+        _published(session, job, node, actor)
     _settle_system_nodes(session, job, nodes)  # a system node may have been waiting on these
+
+
+def _published(session: Session, job: Job, node: JobNode, actor: Actor) -> None:
+    data = {"node_code": node.code, "title_zh": node.title_zh, "title_en": node.title_en, "stage": node.stage}
+    if node.status == NodeStatus.waived:
+        bus.publish(session, "checklist.node_waived", actor, {**data, "reason": node.waive_reason}, job=job)
+    else:
+        bus.publish(session, "checklist.node_completed", actor, data, job=job)
 
 
 # --- system nodes ------------------------------------------------------------------------------------------
@@ -229,11 +234,9 @@ def _settle_system_nodes(session: Session, job: Job, nodes: list[JobNode]) -> li
                 settled.append(n)
                 progress = True
     if settled:
-        from app import process
-
         session.flush()
         for n in settled:
-            process.after_node_completed(session, job, n, SYSTEM)
+            _published(session, job, n, SYSTEM)
     return settled
 
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from app.config import get_settings
 from app.db import make_engine
 from app.demo.seed import DEMO, ensure_loaded
+import app.wiring  # noqa: F401,E402  (the demo orders get their checklists, bills and clocks)
 
 
 def main() -> int:

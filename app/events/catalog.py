@@ -25,7 +25,7 @@ _JOB = {"status": S, "from_status": S + _NULLABLE, "reason": S + _NULLABLE}
 # type -> (description, {field: type}, required fields). Every field listed is always present.
 TYPES: dict[str, tuple[str, dict[str, str]]] = {
     "order.created": ("An order was accepted (API, batch, booking).", {
-        "service_type": S, "urgency": S, "channel": S, "city": S, "job_ids": "array"}),
+        "service_type": S, "urgency": S, "channel": S, "city": S}),
     "order.cancelled": ("The order and its open jobs were cancelled.", {"reason": S + _NULLABLE}),
     "order.completed": ("Every job of the order reached an end (completed, failed or cancelled).", {
         "status": S}),
@@ -54,11 +54,12 @@ TYPES: dict[str, tuple[str, dict[str, str]]] = {
         "node_code": S, "title_zh": S, "title_en": S, "stage": S + _NULLABLE}),
     "checklist.node_waived": ("Ops waived a checklist node.", {
         "node_code": S, "title_zh": S, "title_en": S, "stage": S + _NULLABLE, "reason": S + _NULLABLE}),
-    "charge.proposed": ("An extra charge awaits the consumer's consent.", {
-        "charge_id": S, "description": S, "amount_cents": I, "payer": S + _NULLABLE}),
-    "charge.confirmed": ("The consumer confirmed an extra charge.", {"charge_id": S, "amount_cents": I}),
-    "charge.refused": ("The consumer refused an extra charge (or it lapsed).", {
-        "charge_id": S, "amount_cents": I, "status": S}),
+    "charge.proposed": ("An extra charge awaits the consumer's consent (or, if custom, ops' approval).", {
+        "charge_id": S, "name_zh": S, "name_en": S, "amount_cents": I, "status": S}),
+    "charge.confirmed": ("The consumer confirmed an extra charge.", {
+        "charge_id": S, "name_zh": S, "name_en": S, "amount_cents": I, "status": S}),
+    "charge.refused": ("An extra charge will not be billed: refused, rejected, withdrawn or lapsed.", {
+        "charge_id": S, "name_zh": S, "name_en": S, "amount_cents": I, "status": S}),
     "bill.frozen": ("The job's bill was fixed at completion.", {"bill_id": S, "total_cents": I}),
     "payout.computed": ("The technician's payout for the job was computed.", {"payout_id": S, "amount_cents": I}),
     "sla.breached": ("A service-level promise was broken.", {"kind": S, "code": S, "due_at": T}),
@@ -67,8 +68,8 @@ TYPES: dict[str, tuple[str, dict[str, str]]] = {
     "complaint.resolved": ("A complaint ticket was resolved.", {
         "ticket_id": S, "upheld": B + _NULLABLE, "refund_cents": I + _NULLABLE}),
     "dispatch_run.finished": ("A dispatch run produced a plan (or failed).", {
-        "run_id": S, "status": S, "assigned": I, "unassigned": I}),
-    "dispatch_run.committed": ("A dispatch run's plan was committed.", {"run_id": S, "committed": I}),
+        "run_id": S, "status": S, "local_date": S, "assigned": I, "unassigned": I, "message": S + _NULLABLE}),
+    "dispatch_run.committed": ("A dispatch run's plan was committed.", {"run_id": S, "offered": I, "skipped_changed": I, "kept_pinned": I}),
     "webhook.test": ("Sent on demand to check an endpoint.", {"message": S}),
 }
 VERSION = 1

@@ -7,12 +7,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.errors import conflict, not_found
+from app.events import bus
 from app.feedback.models import JobRating
 from app.feedback.schemas import RatingIn
 from app.feedback.service import recompute_quality
 from app.jobs.models import Job, JobStatus
 from app.jobs.service import visible_job
 from app.orders.models import Order
+from app.orders.tracking import CONSUMER
 from app.technicians.models import Technician
 
 
@@ -47,6 +49,8 @@ def rate(session: Session, order: Order, job_id: uuid.UUID, body: RatingIn) -> J
         raise _already_rated(job) from None
     if job.technician_id is not None:
         recompute_quality(session, job.technician_id)
+    bus.publish(session, "rating.received", CONSUMER, {"rating_id": str(rating.id), "stars": rating.stars},
+                job=job, order=order)
     return rating
 
 

@@ -4,7 +4,6 @@ Ratings (ratings.py) and complaints (tickets.py) call recompute_quality; the SLA
 sweep_overdue_tickets.
 """
 
-import importlib
 import uuid
 from datetime import datetime
 
@@ -16,7 +15,9 @@ from app.feedback.models import ComplaintTicket, JobRating, TicketStatus
 from app.feedback.quality import QualityBreakdown, quality_score
 from app.feedback.vocabulary import SLA_FIRST_RESPONSE, SLA_RESOLUTION
 from app.jobs.models import Job, JobStatus
+from app.sla.service import compliance, record_breach
 from app.technicians.models import Technician
+from app.warranty.service import rework_stats
 
 # --- quality -------------------------------------------------------------------------------------
 
@@ -36,8 +37,8 @@ def quality_breakdown(session: Session, technician_id: uuid.UUID) -> QualityBrea
             Job.technician_id == technician_id, Job.status == JobStatus.completed
         )
     )
-    rework = _counts(session, "app.warranty.service", "rework_stats", technician_id)
-    sla = _counts(session, "app.sla.service", "compliance", technician_id)
+    rework = rework_stats(session, technician_id)
+    sla = compliance(session, technician_id)
     return quality_score(stars, rework, sla, complaints_upheld=upheld or 0, completed=completed or 0)
 
 
@@ -60,21 +61,6 @@ def recompute_all(session: Session) -> int:
     return len(ids)
 
 
-def _counts(session: Session, module: str, name: str, technician_id: uuid.UUID) -> tuple[int, int]:
-    """(good-or-bad count, base) from another domain's contract function; (0, 0) while it is missing,
-    so the score falls back to that component's prior."""
-    try:
-        fn = getattr(importlib.import_module(module), name, None)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        fn = None
-    if fn is None:
-        return 0, 0
-    a, b = fn(session, technician_id)
-    return int(a or 0), int(b or 0)
-
-
 # --- the ticket SLA sweep ------------------------------------------------------------------------
 
 
@@ -82,8 +68,6 @@ def sweep_overdue_tickets(session: Session, now: datetime) -> int:
     """Record a breach for every ticket past its first-response or resolution due time (answered late
     or not at all). Each breach is recorded once; safe to run twice or concurrently. Returns how many
     breaches this run recorded."""
-    from app.sla.service import record_breach
-
     T = ComplaintTicket
     late_response = and_(
         T.first_response_breach_at.is_(None), T.first_response_due_at < now,

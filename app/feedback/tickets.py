@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.actors import Actor
 from app.errors import conflict, invalid, not_found
+from app.events import bus
 from app.feedback.lifecycle import MOVES, allowed_actions
 from app.feedback.models import ComplaintTicket, TicketEvent, TicketStatus
 from app.feedback.schemas import AcknowledgeIn, ComplaintIn, ResolveIn
 from app.feedback.service import recompute_quality
 from app.feedback.vocabulary import CATEGORIES, TICKET_SLA
+from app.jobs.models import Job
 from app.models_base import utcnow
 from app.orders.models import Order
 from app.users.models import Role, User
@@ -55,6 +57,9 @@ def file_complaint(session: Session, order: Order, body: ComplaintIn, actor: Act
     session.add(ticket)
     session.flush()
     _append(session, ticket, actor, "file", None, body.description, seq=1)
+    bus.publish(session, "complaint.opened", actor,
+                {"ticket_id": str(ticket.id), "category": ticket.category, "severity": ticket.severity},
+                job=job, order=order)
     return ticket
 
 
@@ -130,6 +135,9 @@ def resolve(session: Session, ticket_id: uuid.UUID, body: ResolveIn, actor: Acto
     _move(session, ticket, "resolve", actor, body.resolution)
     if body.upheld and ticket.technician_id is not None:
         recompute_quality(session, ticket.technician_id)
+    bus.publish(session, "complaint.resolved", actor,
+                {"ticket_id": str(ticket.id), "upheld": ticket.upheld, "refund_cents": ticket.refund_cents},
+                job=session.get(Job, ticket.job_id) if ticket.job_id else None, order=session.get(Order, ticket.order_id))
     return ticket
 
 

@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 from app.actors import SYSTEM, Actor
 from app.catalogue.service import entry_for
 from app.errors import ProblemError, conflict, forbidden, invalid, not_found
-from app.jobs.lifecycle import HELD, REASON_REQUIRED, TERMINAL, TRANSITIONS, allowed_actions
+from app.events import bus
+from app.events.catalog import JOB_ACTION_EVENTS
+from app.jobs.lifecycle import HELD, OPS_ACTIONS, REASON_REQUIRED, TECHNICIAN_ACTIONS, TERMINAL, TRANSITIONS, allowed_actions
 from app.jobs.models import Job, JobEvent, JobOffer, JobStatus, OfferStatus
 from app.models_base import utcnow
 from app.orders.models import Order, ServiceType, Urgency
@@ -71,13 +73,18 @@ def create_jobs_for_order(session: Session, order: Order, actor: Actor) -> list[
         _append_event(session, job, actor, "create", None, job.status, data={"order_id": str(order.id)}, seq=1,
                       flush=False)
     session.flush()
-    from app import process
-
-    process.on_jobs_created(session, order, jobs, actor)
-    from app.planning.realtime import offer_if_urgent  # urgent work is offered at once, not at the next run
-
-    offer_if_urgent(session, jobs)
+    # One publish for the order's jobs: the checklist, bill, SLA clocks and warranty are built together.
+    bus.publish_many(session, "job.created", actor, [
+        {"job": j, "order": order, "data": {
+            "status": j.status, "from_status": None, "reason": None, "service_type": j.service_type,
+            "category": j.category, "window_start": _iso(j.window_start), "window_end": _iso(j.window_end)}}
+        for j in jobs
+    ])
     return jobs
+
+
+def _iso(dt: datetime | None) -> str | None:
+    return dt.isoformat().replace("+00:00", "Z") if dt is not None else None
 
 
 def release_after_goods(session: Session, order: Order, at: datetime, actor: Actor) -> list[Job]:
@@ -121,17 +128,23 @@ def transition(
     data: dict[str, Any] | None = None,
     fields: dict[str, Any] | None = None,
     to_status: str | None = None,
+    audience: list | None = None,
 ) -> Job:
+    """The one way a job changes status. `audience` names technicians besides the job's own who must
+    hear of it (the published event's payload is completed from `data` and the job, see _event_fields)."""
     sources, target = TRANSITIONS[action]
     target = to_status or target
     if job.status not in sources:
         raise illegal(job, action)
     if action in REASON_REQUIRED and not reason:
         raise invalid("reason", f"a reason is required to {action} a job")
-    from app import process
-
-    process.before_transition(session, job, action, actor)
+    bus.check(f"job.{action}", session, job, actor)
     from_status = job.status
+    audience = list(audience or ())
+    if from_status == JobStatus.offered:  # those still holding an offer learn that it is gone
+        audience += session.scalars(
+            select(JobOffer.technician_id).where(JobOffer.job_id == job.id, JobOffer.status == OfferStatus.open)
+        )
     values = {"status": target, "version": job.version + 1, "updated_at": utcnow(), **(fields or {})}
     # Compare-and-set on the version: of two concurrent writers exactly one matches.
     result = session.execute(
@@ -147,8 +160,26 @@ def transition(
     session.expire(job)
     session.refresh(job)
     _append_event(session, job, actor, action, from_status, target, reason=reason, data=data)
-    process.after_transition(session, job, action, from_status, actor)
+    bus.publish(session, JOB_ACTION_EVENTS[action], actor,
+                {"status": job.status, "from_status": from_status, "reason": reason,
+                 **_event_fields(action, job, data or {})},
+                job=job, audience=audience)
     return job
+
+
+def _event_fields(action: str, job: Job, data: dict[str, Any]) -> dict[str, Any]:
+    """The type-specific part of a transition's event (app/events/catalog.py documents each)."""
+    if action == "offer":
+        return {"technician_ids": data["technician_ids"], "expires_at": data.get("expires_at")}
+    if action == "decline":
+        return {"technician_id": data["technician_id"]}
+    if action in ("reassign", "unassign"):
+        return {"previous_technician_id": data.get("previous_technician_id")}
+    if action == "schedule":
+        return {"scheduled_start": _iso(job.scheduled_start)}
+    if action == "reschedule":
+        return {"window_start": _iso(job.window_start), "window_end": _iso(job.window_end)}
+    return {}
 
 
 def illegal(job: Job, action: str, lost_race: bool = False) -> ProblemError:
@@ -211,8 +242,6 @@ def _has_offer(session, job: Job, technician_id: uuid.UUID) -> bool:
 
 
 def list_jobs_stmt(principal, *, status=None, technician_id=None, client_id=None, since=None, until=None):
-    from app.orders.models import Order
-
     stmt = select(Job)
     if principal.kind == "client":
         stmt = stmt.join(Order, Order.id == Job.order_id).where(Order.client_id == principal.id)
@@ -255,7 +284,9 @@ def offer(
     for i, tid in enumerate(technician_ids):
         _technician(session, tid, f"technician_ids[{i}]")
     expires_at = (now or utcnow()) + expires_in if expires_in else None
-    transition(session, job, "offer", actor, data={"technician_ids": [str(t) for t in technician_ids]})
+    ids = [str(t) for t in technician_ids]
+    transition(session, job, "offer", actor, data={"technician_ids": ids, "expires_at": _iso(expires_at)},
+               audience=ids)
     offers = []
     existing = {o.technician_id: o for o in session.scalars(select(JobOffer).where(JobOffer.job_id == job.id))}
     for tid in technician_ids:
@@ -310,12 +341,9 @@ def decline(session: Session, job: Job, technician_id: uuid.UUID, actor: Actor, 
         select(func.count()).select_from(JobOffer).where(JobOffer.job_id == job.id, JobOffer.status == OfferStatus.open)
     )
     target = JobStatus.offered if still_open else JobStatus.pending
+    # Dispatch hears job.declined and, when no offer is left, decides who is asked next.
     transition(session, job, "decline", actor, reason=reason, to_status=target,
-               data={"technician_id": str(technician_id)})
-    if target == JobStatus.pending:
-        from app.planning.offers import reoffer  # the dispatch side decides who is asked next
-
-        reoffer(session, job)
+               data={"technician_id": str(technician_id)}, audience=[technician_id])
     return job
 
 
@@ -325,9 +353,11 @@ def assign(session: Session, job: Job, technician_id: uuid.UUID, actor: Actor, r
     if action == "reassign" and job.technician_id == technician_id:
         raise conflict("already-assigned", f"job {job.id} is already with technician {technician_id}")
     previous = job.technician_id
+    prev = str(previous) if previous else None
     transition(
         session, job, action, actor, reason=reason, fields={"technician_id": technician_id},
-        data={"technician_id": str(technician_id), "previous_technician_id": str(previous) if previous else None},
+        data={"technician_id": str(technician_id), "previous_technician_id": prev},
+        audience=[previous],
     )
     _close_open_offers(session, job, OfferStatus.withdrawn)
     return job
@@ -335,10 +365,11 @@ def assign(session: Session, job: Job, technician_id: uuid.UUID, actor: Actor, r
 
 def unassign(session: Session, job: Job, actor: Actor, reason: str) -> Job:
     previous = job.technician_id
+    prev = str(previous) if previous else None
     transition(
         session, job, "unassign", actor, reason=reason,
         fields={"technician_id": None, "scheduled_start": None},
-        data={"previous_technician_id": str(previous) if previous else None},
+        data={"previous_technician_id": prev}, audience=[previous],
     )
     _close_open_offers(session, job, OfferStatus.withdrawn)
     return job
@@ -384,8 +415,6 @@ def _release_dependants(session: Session, delivery: Job, actor: Actor) -> None:
 
 
 def check_can_act(job: Job, principal, action: str) -> None:
-    from app.jobs.lifecycle import OPS_ACTIONS, TECHNICIAN_ACTIONS
-
     if principal.is_ops:
         if action not in OPS_ACTIONS:
             raise invalid("action", f"unknown action {action!r}; use one of {sorted(OPS_ACTIONS)}")

@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session, selectinload
 from app.actors import Actor
 from app.catalogue.service import entry_for
 from app.errors import ProblemError, conflict, forbidden, invalid, not_found
+from app.events import bus
 from app.geo import lonlat, point
+from app.jobs.lifecycle import TERMINAL
 from app.jobs.models import Job, JobStatus
 from app.jobs.service import cancel_jobs_of_order, create_jobs_for_order, release_after_goods
 from app.models_base import utcnow
@@ -138,6 +140,7 @@ def create_order(
     if external_id is None or client_id is None:
         session.add(order)
         session.flush()
+        _created(session, order, actor)
         return NewOrder(order, create_jobs_for_order(session, order, actor), token)
     try:
         with session.begin_nested():
@@ -149,8 +152,15 @@ def create_order(
         if existing is None:
             raise
         raise _duplicate(external_id, existing) from None
+    _created(session, order, actor)
     jobs = create_jobs_for_order(session, order, actor)
     return NewOrder(order, jobs, token)
+
+
+def _created(session: Session, order: Order, actor: Actor) -> None:
+    bus.publish(session, "order.created", actor, {
+        "service_type": order.service_type, "urgency": order.urgency, "channel": order.channel, "city": order.city,
+    }, order=order)
 
 
 # --- access -----------------------------------------------------------------------------------------------
@@ -237,14 +247,13 @@ def cancel_order(session: Session, order_id: uuid.UUID, principal, actor: Actor,
     order.cancelled_at = utcnow()
     order.cancel_reason = reason
     session.flush()
+    bus.publish(session, "order.cancelled", actor, {"reason": reason}, order=order)
     return order
 
 
-def close_if_done(session: Session, order_id: uuid.UUID, at: datetime) -> Order | None:
+def close_if_done(session: Session, order_id: uuid.UUID, at: datetime, actor: Actor) -> Order | None:
     """An order is completed once none of its jobs is still in play and at least one was completed
     (a failed visit alone leaves the order open for ops to follow up)."""
-    from app.jobs.lifecycle import TERMINAL
-
     order = session.get(Order, order_id)
     if order is None or order.status != OrderStatus.open:
         return None
@@ -253,6 +262,7 @@ def close_if_done(session: Session, order_id: uuid.UUID, at: datetime) -> Order 
         order.status = OrderStatus.completed
         order.completed_at = at
         session.flush()
+        bus.publish(session, "order.completed", actor, {"status": order.status}, order=order)
         return order
     return None
 

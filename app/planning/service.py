@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.actors import Actor
 from app.config import get_settings
 from app.errors import conflict, invalid, not_found
+from app.events import bus
 from app.jobs.models import Job, JobStatus
 from app.models_base import utcnow
 from app.planning import offers
@@ -67,4 +68,5 @@ def commit_run(session: Session, run: DispatchRun, actor: Actor) -> dict:
             summary["offered"] += 1
     run.status, run.committed_at, run.commit_summary = RunStatus.committed, utcnow(), summary
     session.flush()
+    bus.publish(session, "dispatch_run.committed", actor, {"run_id": str(run.id), **summary})
     return summary

@@ -13,9 +13,12 @@ from functools import lru_cache
 from sqlalchemy.orm import Session
 
 import app.models  # noqa: F401  (a worker process must know every mapped class)
+import app.wiring  # noqa: F401  (committing a plan changes jobs: every domain must hear of it)
 import dispatch
+from app.actors import SYSTEM
 from app.config import get_settings
 from app.db import make_engine
+from app.events import bus
 from app.models_base import utcnow
 from app.planning.models import DispatchRun, RunStatus
 from app.planning.translate import build_problem, day_context, store_result
@@ -65,14 +68,29 @@ def execute_run(run_id: str, database_url: str) -> str:
                 run.totals = {"jobs": len(problem.jobs), "assigned": 0, "unassigned": len(problem.jobs)}
             run.status, run.progress, run.finished_at = RunStatus.succeeded, 100, utcnow()
             run.message = "plan ready to preview and commit"
+            _finished(session, run)
             session.commit()
         return RunStatus.succeeded
     except Exception as exc:
         if ticker:
             ticker.stop()
-        _report(engine, rid, status=RunStatus.failed, progress=100, finished_at=utcnow(),
-                message=f"failed: {exc.__class__.__name__}: {exc}"[:500], error=traceback.format_exc()[-4000:])
+        with Session(engine) as session:
+            run = session.get(DispatchRun, rid)
+            run.status, run.progress, run.finished_at = RunStatus.failed, 100, utcnow()
+            run.message = f"failed: {exc.__class__.__name__}: {exc}"[:500]
+            run.error = traceback.format_exc()[-4000:]
+            _finished(session, run)
+            session.commit()
         return RunStatus.failed
+
+
+def _finished(session: Session, run: DispatchRun) -> None:
+    totals = run.totals or {}
+    bus.publish(session, "dispatch_run.finished", SYSTEM, {
+        "run_id": str(run.id), "status": run.status, "local_date": run.local_date.isoformat(),
+        "assigned": int(totals.get("assigned", 0)), "unassigned": int(totals.get("unassigned", 0)),
+        "message": run.message,
+    })
 
 
 class _Ticker(threading.Thread):

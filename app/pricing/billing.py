@@ -16,20 +16,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.actors import Actor
+from app.errors import not_found
+from app.events import bus
 from app.jobs.models import Job, JobStatus
 from app.orders.models import ServiceType
 from app.pricing import charges as charge_service
 from app.pricing.models import Bill, ChargeStatus, ItemKind, Payer, Payout, PayoutRule
 from app.pricing.service import applicable_list, labour_item
 from app.technicians.models import ProviderCompany, Technician
+from app.warranty.service import decision_for_job
 
 
 def warranty_decision(session: Session, job: Job):
     """The warranty domain's decision, or None (no decision: the consumer pays)."""
-    try:
-        from app.warranty.service import decision_for_job
-    except ImportError:
-        return None
     return decision_for_job(session, job)
 
 
@@ -157,8 +156,11 @@ def freeze(session: Session, job: Job, actor: Actor) -> Bill:
     )
     session.add(bill)
     session.flush()
+    bus.publish(session, "bill.frozen", actor, {"bill_id": str(bill.id), "total_cents": bill.total_cents}, job=job)
     if job.technician_id is not None:
-        record_payout(session, job, view.lines)
+        payout = record_payout(session, job, view.lines)
+        bus.publish(session, "payout.computed", actor,
+                    {"payout_id": str(payout.id), "amount_cents": payout.amount_cents}, job=job)
     return bill
 
 
@@ -190,8 +192,6 @@ def rule_for_provider(session: Session, provider_id: uuid.UUID | None) -> dict:
 
 
 def set_provider_rule(session: Session, provider_id: uuid.UUID, values: dict) -> dict:
-    from app.errors import not_found
-
     if session.get(ProviderCompany, provider_id) is None:
         raise not_found("provider", provider_id)
     rule = session.scalar(select(PayoutRule).where(PayoutRule.provider_id == provider_id))

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.actors import Actor
 from app.errors import ProblemError, conflict, invalid, not_found
+from app.events import bus
 from app.jobs.lifecycle import HELD
 from app.jobs.models import Job
 from app.models_base import utcnow
@@ -125,7 +126,23 @@ def add_charge(session: Session, job: Job, body: ChargeIn, actor: Actor) -> JobC
     charge.history = [_entry(actor, None, charge.status, None, utcnow())]
     session.add(charge)
     session.flush()
+    _publish(session, charge, job, actor)
     return charge
+
+
+# The event a charge's new status publishes (approve -> proposed to the consumer).
+STATUS_EVENTS = {
+    ChargeStatus.awaiting_approval: "charge.proposed", ChargeStatus.awaiting_consumer: "charge.proposed",
+    ChargeStatus.confirmed: "charge.confirmed", ChargeStatus.rejected: "charge.refused",
+    ChargeStatus.withdrawn: "charge.refused",
+}
+
+
+def _publish(session: Session, charge: JobCharge, job: Job, actor: Actor) -> None:
+    bus.publish(session, STATUS_EVENTS[charge.status], actor, {
+        "charge_id": str(charge.id), "name_zh": charge.name_zh, "name_en": charge.name_en,
+        "amount_cents": charge.amount_cents, "status": charge.status,
+    }, job=job)
 
 
 def _listed(session: Session, job: Job, body: ChargeIn) -> JobCharge:
@@ -215,6 +232,7 @@ def move(session: Session, charge: JobCharge, action: str, actor: Actor, reason:
     session.refresh(charge)
     if result.rowcount != 1:
         raise _illegal(charge, action)
+    _publish(session, charge, job, actor)
     return charge
 
 
@@ -267,9 +285,7 @@ def close(session: Session, job: Job, actor: Actor) -> ChargeSheet:
     # Looked at again once the sheet is ours: a charge added meanwhile committed before the close took
     # the row (and is seen here, refusing the close with the request's rollback) or finds it closed.
     _refuse_pending(session, job)
-    from app import process
-
-    process.system_event(session, job, "charges_settled", actor)
+    bus.publish(session, "job.charges_settled", actor, {}, job=job)
     return sheet
 
 
@@ -307,4 +323,6 @@ def lapse_pending(session: Session, job: Job, actor: Actor, reason: str) -> None
     for c in pending_for(session, job):
         c.history = [*c.history, _entry(actor, c.status, ChargeStatus.withdrawn, reason, now)]
         c.status, c.decided_at, c.decision_reason = ChargeStatus.withdrawn, now, reason
+        session.flush()
+        _publish(session, c, job, actor)
     session.flush()

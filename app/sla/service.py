@@ -4,19 +4,32 @@ Every function takes `now` where time matters, so tests move the clock instead o
 """
 
 import math
+from collections.abc import Callable
 import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from app.actors import SYSTEM
 from app.checklists.models import JobNode, NodeStatus
+from app.clients.models import Client
 from app.errors import forbidden, invalid
+from app.events import bus
 from app.jobs.models import Job, JobEvent, JobStatus
 from app.models_base import utcnow
 from app.sla import timeline as tl
 from app.sla.definitions import ANCHOR_ACTIONS, AT_RISK_MINUTES, JOB_SLAS
 from app.sla.models import BreachKind, SlaBreach
+from app.technicians.models import Technician
+
+# Sweeps other domains add to the SLA sweep (feedback's complaint tickets), by the name they count under.
+_MORE_SWEEPS: dict[str, Callable[[Session, datetime], int]] = {}
+
+
+def register_sweep(name: str, sweep_fn: Callable[[Session, datetime], int]) -> None:
+    _MORE_SWEEPS[name] = sweep_fn
 
 _ENDED = (JobStatus.cancelled, JobStatus.failed)
 
@@ -47,10 +60,7 @@ def record_breach(
     PostgreSQL the second waits for the first's transaction and then inserts nothing."""
     if kind not in BreachKind.__members__:
         raise ValueError(f"unknown breach kind {kind!r}")
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     values = dict(
         id=uuid.uuid4(), created_at=utcnow(), kind=kind, subject_id=subject_id, sla_code=sla_code, due_at=due_at,
         detected_at=detected_at, job_id=job_id, technician_id=technician_id, client_id=client_id, city=city,
@@ -63,7 +73,12 @@ def record_breach(
         .returning(SlaBreach.id)
     )
     new_id = session.execute(stmt).scalar()
-    return session.get(SlaBreach, new_id) if new_id is not None else None
+    if new_id is None:
+        return None
+    bus.publish(session, "sla.breached", SYSTEM,
+                {"kind": kind, "code": sla_code, "due_at": due_at.isoformat().replace("+00:00", "Z")},
+                job=session.get(Job, job_id) if job_id is not None else None, technician_id=technician_id)
+    return session.get(SlaBreach, new_id)
 
 
 def _late(due: datetime, at: datetime) -> int:
@@ -223,27 +238,17 @@ def _overdue_sla_jobs(session: Session, now: datetime) -> set[uuid.UUID]:
     return found
 
 
-def _sweep_tickets(session: Session, now: datetime) -> int:
-    try:
-        from app.feedback import service as feedback
-    except ModuleNotFoundError as exc:  # the feedback domain is optional to this sweep
-        if exc.name != "app.feedback.service":
-            raise
-        return 0
-    sweep_tickets = getattr(feedback, "sweep_overdue_tickets", None)
-    return int(sweep_tickets(session, now) or 0) if sweep_tickets else 0
-
-
 def sweep(session: Session, now: datetime) -> dict[str, int]:
     """Record every breach that has happened by `now` and is not yet recorded. Returns how many new
     breaches of each kind. Safe to run twice and concurrently: a breach is recorded at most once."""
-    counts = {"nodes": 0, "jobs": 0, "tickets": 0}
+    counts = {"nodes": 0, "jobs": 0, **{name: 0 for name in _MORE_SWEEPS}}
     job_ids = sorted(_overdue_node_jobs(session, now) | _overdue_sla_jobs(session, now))
     for i in range(0, len(job_ids), 500):
         for job in session.scalars(select(Job).where(Job.id.in_(job_ids[i:i + 500])).order_by(Job.id)):
             for b in reconcile(session, job, now):
                 counts[f"{b.kind}s"] += 1
-    counts["tickets"] = _sweep_tickets(session, now)
+    for name, more in _MORE_SWEEPS.items():
+        counts[name] = int(more(session, now) or 0)
     return counts
 
 
@@ -305,9 +310,6 @@ def summary(session: Session, group_by: str, **filters) -> dict:
 
 
 def _label(session: Session, group_by: str, groups: dict) -> None:
-    from app.clients.models import Client
-    from app.technicians.models import Technician
-
     model = {"technician": Technician, "client": Client}.get(group_by)
     ids = [k for k in groups if k is not None]
     if model is None or not ids:

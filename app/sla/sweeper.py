@@ -16,6 +16,7 @@ from app.periodic import parse_args, repeat
 
 def sweep_once(engine) -> dict[str, int]:
     import app.models  # noqa: F401  (every mapper, before the first query)
+    import app.wiring  # noqa: F401  (and every reaction to what the sweep changes)
     from app.sla.service import sweep
 
     now = utcnow()

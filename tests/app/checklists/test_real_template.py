@@ -2,7 +2,7 @@
 
 import pytest
 
-from app import process
+from app.events import bus
 from app.actors import SYSTEM
 from app.security import sha256
 from tests.app.checklists.builders import work_checklist_over_http
@@ -30,7 +30,7 @@ def test_an_air_conditioner_install_closes_only_with_every_mandatory_node(api, d
     assert r.status_code == 409 and {n["code"] for n in r.json()["open_nodes"]} == {
         c for c in open_left if spec.node(c).mandatory}
 
-    process.system_event(db, job, "charges_settled", SYSTEM)  # what pricing does when charges are closed
+    bus.publish(db, "job.charges_settled", SYSTEM, {}, job=job)  # what pricing says when charges are closed
     db.commit()
     assert work_checklist_over_http(api, job.id, th, token, mandatory_only=False) == []
     r = api.post(f"/v1/jobs/{job.id}/transitions", json={"action": "complete"}, headers=th)

@@ -1,9 +1,13 @@
 """Finishing a job refreshes the technician's score at once: the record it is measured on changed."""
 
 from app.actors import Actor
-from app.feedback import hooks
+from app.events import bus
 from app.technicians.models import Technician
 from tests.app.feedback.builders import visit
+
+
+def _told(db, job, type_, actor):
+    bus.publish(db, type_, actor, {"status": job.status, "from_status": None, "reason": None}, job=job)
 
 
 def test_completing_a_job_recomputes_the_technicians_quality_score(db):
@@ -11,7 +15,7 @@ def test_completing_a_job_recomputes_the_technicians_quality_score(db):
     tech = db.get(Technician, v.tech.id)
     tech.quality_score = 0.1
     db.flush()
-    hooks.after_transition(db, v.job, "complete", "in_progress", Actor("technician", str(tech.id)))
+    _told(db, v.job, "job.completed", Actor("technician", str(tech.id)))
     assert tech.quality_score > 0.8  # a newcomer's priors
 
 
@@ -20,5 +24,5 @@ def test_other_transitions_leave_the_score_alone(db):
     tech = db.get(Technician, v.tech.id)
     tech.quality_score = 0.1
     db.flush()
-    hooks.after_transition(db, v.job, "start", "on_site", Actor("technician", str(tech.id)))
+    _told(db, v.job, "job.started", Actor("technician", str(tech.id)))
     assert tech.quality_score == 0.1

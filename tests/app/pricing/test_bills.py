@@ -7,7 +7,8 @@ import pytest
 
 from app.actors import Actor
 from app.errors import ProblemError
-from app.pricing import billing, hooks
+from app.pricing import billing
+from app.pricing.charges import refuse_completion_while_pending
 from app.technicians.models import ProviderCompany
 from tests.app.pricing.builders import Story, add, complete, line_codes, tracked_order, work
 from tests.factories import make_client, make_order, make_technician, ops_headers, technician_headers
@@ -57,7 +58,7 @@ def test_completing_with_a_charge_still_waiting_is_refused(api, db, story):
     assert api.get(f"/v1/jobs/{story.job.id}", headers=story.ops).json()["status"] == "in_progress"
     db.refresh(story.job)
     with pytest.raises(ProblemError) as refused:
-        hooks.before_transition(db, story.job, "complete", Actor("technician", str(story.tech.id)))
+        refuse_completion_while_pending(db, story.job)
     assert refused.value.status == 409 and [p["id"] for p in refused.value.extra["pending"]] == [charge["id"]]
 
 

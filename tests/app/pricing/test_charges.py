@@ -4,8 +4,10 @@ rejected by the consumer through the tracking link, closed by the technician whe
 from dataclasses import replace
 
 import pytest
+from sqlalchemy import func, select
 
 from app.actors import Actor
+from app.events.models import Event
 from app.jobs import service as jobs
 from tests.app.pricing.builders import add, tracked_order, work
 from tests.factories import make_client, make_technician, technician_headers
@@ -165,11 +167,12 @@ def test_a_failed_job_withdraws_what_was_still_waiting(api, db, story):
     assert [(c["id"], c["status"]) for c in seen] == [(charge["id"], "withdrawn")]
 
 
-def test_close_with_a_pending_charge_is_409_listing_it(api, story, monkeypatch):
-    events = []
-    import app.process
+def _settled_events(db, job_id) -> int:
+    return db.scalar(select(func.count()).select_from(Event).where(
+        Event.job_id == job_id, Event.type == "job.charges_settled"))
 
-    monkeypatch.setattr(app.process, "system_event", lambda s, job, event, actor: events.append((job.id, event)))
+
+def test_close_with_a_pending_charge_is_409_listing_it(api, db, story):
     pipe = add(api, story, "copper_pipe_small", 3).json()
     custom = api.post(story.charges_url, json={"custom": {
         "name_zh": "旧机拆除", "unit_price_cents": 5000, "quantity": 1, "reason": "用户要求"}}, headers=story.tech_h).json()
@@ -180,7 +183,7 @@ def test_close_with_a_pending_charge_is_409_listing_it(api, story, monkeypatch):
     assert body["type"].endswith("/charges-pending")
     assert {(p["id"], p["status"]) for p in body["pending"]} == {
         (pipe["id"], "awaiting_consumer"), (custom["id"], "awaiting_approval")}
-    assert events == []
+    assert _settled_events(db, story.job.id) == 0
     assert api.get(story.charges_url, headers=story.ops).json()["closed"] is False  # the refusal wrote nothing
 
     api.post(story.track(f"/charges/{pipe['id']}/confirm"))
@@ -188,7 +191,7 @@ def test_close_with_a_pending_charge_is_409_listing_it(api, story, monkeypatch):
     r = api.post(close, headers=story.tech_h)
     assert r.status_code == 200, r.text
     assert r.json()["closed"] is True
-    assert events == [(story.job.id, "charges_settled")]
+    assert _settled_events(db, story.job.id) == 1
     r = add(api, story, "drain_pipe")
     assert r.status_code == 409 and r.json()["current_status"] == "closed"
     assert api.post(close, headers=story.tech_h).status_code == 409

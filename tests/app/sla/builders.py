@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.actors import Actor
 from app.checklists.models import JobNode, NodeStatus
+from app.events import bus
 from app.jobs import service as jobs
 from app.models_base import utcnow
 from app.sla import service as sla
@@ -50,14 +51,13 @@ def node(db: Session, job, code: str) -> JobNode:
 
 
 def complete_node(db: Session, job, code: str, at: datetime | None = None) -> JobNode:
-    """Close a node the way the checklists engine does, and tell the process about it."""
-    from app import process
-
+    """Close a node the way the checklists engine does, and publish it as the engine does."""
     n = node(db, job, code)
     n.status, n.completed_at = NodeStatus.done, at or utcnow()
     n.completed_by_type, n.completed_by_id = "technician", str(job.technician_id)
     db.flush()
-    process.after_node_completed(db, job, n, Actor("technician", str(job.technician_id)))
+    bus.publish(db, "checklist.node_completed", Actor("technician", str(job.technician_id)),
+                {"node_code": n.code, "title_zh": n.title_zh, "title_en": n.title_en, "stage": n.stage}, job=job)
     db.commit()
     return n
 
