@@ -168,4 +168,6 @@ def send_test(session: Session, endpoint: WebhookEndpoint, actor: Actor, message
                actor_id=actor.id, client_id=endpoint.client_id, data=data)
     session.add(ev)
     session.flush()
-    return outbox.new_delivery(session, endpoint.id, ev)
+    d = outbox.new_delivery(session, endpoint.id, ev)
+    session.flush()
+    return d

@@ -129,3 +129,27 @@ def receiver():
     yield rec
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def live_api(live_app):
+    """A client for the app on the real engine: commits are visible to workers."""
+    from fastapi.testclient import TestClient
+
+    from app.webhooks.routes import router
+
+    if not any(getattr(r, "path", "").startswith("/v1/webhook-endpoints") for r in live_app.routes):
+        live_app.include_router(router)
+    live_app.state.settings.webhook_allow_loopback = True
+    with TestClient(live_app, raise_server_exceptions=False) as c:
+        yield c
+
+
+def committed(engine, fn):
+    """Run fn(session) in its own committed transaction and return its result."""
+    from sqlalchemy.orm import Session
+
+    with Session(engine, expire_on_commit=False) as s:
+        out = fn(s)
+        s.commit()
+        return out
