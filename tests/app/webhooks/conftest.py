@@ -81,6 +81,7 @@ class Receiver:
     server: ThreadingHTTPServer
     receipts: list = field(default_factory=list)
     script: dict = field(default_factory=dict)
+    delay: float = 0.0  # seconds each answer takes
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def url(self, path="/hook") -> str:
@@ -105,13 +106,19 @@ def receiver():
         protocol_version = "HTTP/1.1"
 
         def do_POST(self):
-            body = self.rfile.read(int(self.headers.get("content-length", 0)))
+            length = int(self.headers.get("content-length", 0))
+            body = self.rfile.read(length)
             rec = holder["r"]
+            if len(body) < length:  # the sender died mid-request: nothing was delivered
+                self.close_connection = True
+                return
             with rec.lock:
                 rec.receipts.append(Receipt(time.monotonic(), self.path, {k.lower(): v for k, v in self.headers.items()},
                                             body))
                 codes = rec.script.get(self.path) or []
                 code = codes.pop(0) if codes else 200
+            if rec.delay:
+                time.sleep(rec.delay)
             self.send_response(code)
             self.send_header("content-length", "2")
             self.end_headers()
@@ -120,7 +127,11 @@ def receiver():
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(ThreadingHTTPServer):
+        def handle_error(self, request, client_address):
+            pass  # a killed sender's half-open connections are expected here
+
+    server = Server(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     rec = Receiver(server)
     holder["r"] = rec
