@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 import httpx
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.config import Settings, get_settings
@@ -177,61 +177,80 @@ def _post(url, body, headers, extensions, timeout, now, t0) -> Outcome:
     return Outcome(ok, now, ms, resp.status_code, None if ok else f"HTTP {resp.status_code}", text)
 
 
-def record(session: Session, c: Claimed, o: Outcome, now: datetime, settings: Settings) -> datetime | None:
-    """Store one attempt and move the delivery on; returns when the next try is due (None: no more).
-    A lease that another worker has since taken over is left alone (its own outcome will land)."""
+def record(session: Session, batch: list[Claimed], outcomes: list[Outcome], now: datetime,
+           settings: Settings) -> list[datetime | None]:
+    """Store a round's attempts and move its deliveries on, in a few statements whatever the round's
+    size; returns when each one's next try is due (None: no more). A delivery whose lease another
+    worker has taken over meanwhile is left alone (that worker's outcome will land)."""
     D, E = WebhookDelivery, WebhookEndpoint
-    session.add(WebhookAttempt(delivery_id=c.delivery_id, number=c.attempt, started_at=o.started_at,
-                               duration_ms=o.duration_ms, status_code=o.status_code, ok=o.ok, error=o.error,
-                               response_excerpt=o.excerpt))
-    last = dict(last_status_code=o.status_code, last_error=o.error, last_duration_ms=o.duration_ms,
-                lease_token=None, lease_expires_at=None)
-    mine = and_(D.id == c.delivery_id, D.lease_token == c.lease_token)
-    if o.ok:
-        session.execute(update(D).where(mine).values(status=DeliveryStatus.succeeded, delivered_at=now,
-                                                     next_attempt_at=None, **last))
-        if c.failing_since is not None:
-            session.execute(update(E).where(E.id == c.endpoint_id).values(failing_since=None))
-        return None
-    delay = next_delay(c.attempt, settings.webhook_retry_scale)
-    due = now + delay if delay is not None else None
-    status = DeliveryStatus.pending if due is not None else DeliveryStatus.failed
-    session.execute(update(D).where(mine).values(status=status, next_attempt_at=due, **last))
-    if c.failing_since is None:
-        session.execute(update(E).where(E.id == c.endpoint_id, E.failing_since.is_(None)).values(failing_since=now))
-    elif now - c.failing_since >= DISABLE_AFTER:
-        session.execute(update(E).where(E.id == c.endpoint_id, E.status == EndpointStatus.active).values(
-            status=EndpointStatus.disabled, disabled_reason=DisabledReason.failing, disabled_at=now))
-    return due
+    if not batch:
+        return []
+    session.execute(insert(WebhookAttempt), [
+        dict(id=uuid.uuid4(), delivery_id=c.delivery_id, number=c.attempt, started_at=o.started_at,
+             duration_ms=o.duration_ms, status_code=o.status_code, ok=o.ok, error=o.error, response_excerpt=o.excerpt)
+        for c, o in zip(batch, outcomes)
+    ])
+    dues, rows = [], []
+    healthy, failing = set(), {}
+    for c, o in zip(batch, outcomes):
+        if o.ok:
+            due, status = None, DeliveryStatus.succeeded
+            if c.failing_since is not None:
+                healthy.add(c.endpoint_id)
+        else:
+            delay = next_delay(c.attempt, settings.webhook_retry_scale)
+            due = now + delay if delay is not None else None
+            status = DeliveryStatus.pending if due is not None else DeliveryStatus.failed
+            failing[c.endpoint_id] = c.failing_since
+        dues.append(due)
+        rows.append(dict(b_id=c.delivery_id, b_token=c.lease_token, b_status=status, b_due=due,
+                         b_delivered=now if o.ok else None, b_code=o.status_code, b_error=o.error,
+                         b_ms=o.duration_ms))
+    session.connection().execute(
+        update(D).where(D.id == bindparam("b_id"), D.lease_token == bindparam("b_token")).values(
+            status=bindparam("b_status"), next_attempt_at=bindparam("b_due"), delivered_at=bindparam("b_delivered"),
+            last_status_code=bindparam("b_code"), last_error=bindparam("b_error"), last_duration_ms=bindparam("b_ms"),
+            lease_token=None, lease_expires_at=None),
+        rows,
+    )
+    for endpoint_id in healthy - failing.keys():
+        session.execute(update(E).where(E.id == endpoint_id).values(failing_since=None))
+    for endpoint_id, since in failing.items():
+        if since is None:
+            session.execute(update(E).where(E.id == endpoint_id, E.failing_since.is_(None)).values(failing_since=now))
+        elif now - since >= DISABLE_AFTER:
+            session.execute(update(E).where(E.id == endpoint_id, E.status == EndpointStatus.active).values(
+                status=EndpointStatus.disabled, disabled_reason=DisabledReason.failing, disabled_at=now))
+    return dues
 
 
 def process(engine, settings: Settings, ids=None, *, clock=utcnow, max_rounds: int | None = None) -> int:
-    """Claim and send until nothing (of `ids`) is due; returns how many were sent."""
+    """Claim and send until nothing (of `ids`) is due; returns how many were sent.
+
+    Each round is two short transactions around the HTTP calls: the claim, then every outcome of the
+    round together (a worker killed in between sends that round again: at-least-once)."""
     sent, rounds = 0, 0
     db_url = engine.url.render_as_string(hide_password=False)
     width = max(1, settings.webhook_concurrency)
+    remaining = set(ids) if ids is not None else None
     with ThreadPoolExecutor(max_workers=width, thread_name_prefix="webhook-send") as pool:
-        while max_rounds is None or rounds < max_rounds:
+        while (max_rounds is None or rounds < max_rounds) and (remaining is None or remaining):
             rounds += 1
-            now = clock()
             with Session(engine) as session, session.begin():
-                batch = claim(session, now, settings, ids=ids, limit=width)
+                batch = claim(session, clock(), settings, ids=remaining, limit=width)
             if not batch:
                 return sent
-            retries = [r for r in pool.map(lambda c: _send_and_record(engine, c, settings, clock), batch)
-                       if r is not None]
+            outcomes = list(pool.map(lambda c: send(c, settings, clock()), batch))
+            now = clock()
+            with Session(engine) as session, session.begin():
+                dues = record(session, batch, outcomes, now, settings)
             sent += len(batch)
-            soon = [(i, at) for i, at in retries if at - clock() <= _SCHEDULE_HORIZON]
+            if remaining is not None:
+                remaining -= {c.delivery_id for c in batch}
+            soon = [(c.delivery_id, at) for c, at in zip(batch, dues) if at is not None and at - now <= _SCHEDULE_HORIZON]
             if soon:
                 handoff.send_at([str(i) for i, _ in soon], max(at for _, at in soon), db_url, settings)
     return sent
-
-
-def _send_and_record(engine, c: Claimed, settings: Settings, clock):
-    outcome = send(c, settings, clock())
-    with Session(engine) as session, session.begin():
-        due = record(session, c, outcome, clock(), settings)
-    return (c.delivery_id, due) if due is not None else None
 
 
 @lru_cache

@@ -245,7 +245,7 @@ def test_a_claim_is_a_lease_and_an_expired_one_is_taken_again(backend, live_api,
     again = committed(engine, lambda s: delivery.claim(s, now + timedelta(seconds=61), settings))
     assert [c.msg_id for c in again] == [str(ev.id)] and again[0].attempt == 2
     # The first worker's late report does not overwrite the second's claim.
-    committed(engine, lambda s: delivery.record(s, first[0], delivery.Outcome(True, now, 5, 200), now, settings))
+    committed(engine, lambda s: delivery.record(s, first, [delivery.Outcome(True, now, 5, 200)], now, settings))
     with Session(engine) as s:
         d = s.get(WebhookDelivery, again[0].delivery_id)
         assert d.status == "delivering" and d.lease_token == again[0].lease_token
