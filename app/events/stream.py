@@ -9,7 +9,6 @@ held per connection beyond its cursor: a dropped connection costs nothing.
 import asyncio
 import bisect
 import json
-from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -40,10 +39,13 @@ class Hub:
     def __init__(self, maker: sessionmaker[Session], poll_seconds: float, keepalive_seconds: float,
                  keep: int = 5000):
         self.maker, self.poll, self.keepalive = maker, poll_seconds, keepalive_seconds
-        self.recent: deque[Item] = deque()
-        self.floor: Position | None = None  # `recent` holds every event after this position
+        # Every event after `floor`, in order, with their positions alongside for bisecting.
+        self.recent: list[Item] = []
+        self.keys: list[Position] = []
+        self.floor: Position | None = None
         self.keep = keep
         self.changed = asyncio.Event()
+        self.started = asyncio.Event()
         self.task: asyncio.Task | None = None
 
     def _read(self, after: Position, limit: int) -> list[Item]:
@@ -59,15 +61,22 @@ class Hub:
 
     async def start(self) -> None:
         if self.task is None:
-            self.floor = await asyncio.to_thread(self._head)
+            # Claimed before the first await: subscribers connecting together must not start a poller each.
             self.task = asyncio.get_running_loop().create_task(self._run())
+        await self.started.wait()
 
     async def stop(self) -> None:
         if self.task is not None:
             self.task.cancel()
-            self.task = None
+            self.task, self.started = None, asyncio.Event()
 
     async def _run(self) -> None:
+        while self.floor is None:
+            try:
+                self.floor = await asyncio.to_thread(self._head)
+            except Exception:  # the database is not there yet: keep the subscribers waiting, try again
+                await asyncio.sleep(max(self.poll, 1.0))
+        self.started.set()
         while True:
             try:
                 head = self.recent[-1].pos if self.recent else self.floor
@@ -77,20 +86,25 @@ class Hub:
             except Exception:  # the database is away for a moment: subscribers wait, the next poll retries
                 items = []
             if items:
-                self.recent.extend(items)
-                while len(self.recent) > self.keep:
-                    self.floor = self.recent.popleft().pos
+                self._append(items)
                 self.changed.set()
                 self.changed = asyncio.Event()
             if len(items) < 1000:
                 await asyncio.sleep(self.poll)
 
+    def _append(self, items: list[Item]) -> None:
+        recent, keys = self.recent + items, self.keys + [i.pos for i in items]
+        if len(recent) > 2 * self.keep:  # trimmed in halves, so appending stays cheap on average
+            self.floor = keys[-self.keep - 1]
+            recent, keys = recent[-self.keep:], keys[-self.keep:]
+        # New lists, not mutated ones: a subscriber part-way through a slice keeps a consistent view.
+        self.recent, self.keys = recent, keys
+
     def since(self, cursor: Position) -> list[Item] | None:
         """What the hub holds after `cursor`, or None when the subscriber is further behind than that."""
         if self.floor is None or cursor < self.floor:
             return None
-        keys = [i.pos for i in self.recent]
-        return list(self.recent)[bisect.bisect_right(keys, cursor):]
+        return self.recent[bisect.bisect_right(self.keys, cursor):]
 
     async def subscribe(self, principal, after: Position | None, types: set[str] | None) -> AsyncIterator[str]:
         await self.start()
@@ -101,11 +115,14 @@ class Hub:
             batch = self.since(cursor)
             if batch is None:
                 batch = await asyncio.to_thread(self._read, cursor, 500)
-            for item in batch:
-                cursor = item.pos
-                if (types is None or item.type in types) and visible_to(item, principal):
-                    yield item.message
-            if not batch:
+            if batch:
+                cursor = batch[-1].pos
+                # One write for the whole batch: per-message sends are what a busy stream costs.
+                chunk = "".join(i.message for i in batch
+                                if (types is None or i.type in types) and visible_to(i, principal))
+                if chunk:
+                    yield chunk
+            else:
                 try:
                     await asyncio.wait_for(changed.wait(), self.keepalive)
                 except asyncio.TimeoutError:
