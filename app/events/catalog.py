@@ -27,7 +27,7 @@ TYPES: dict[str, tuple[str, dict[str, str]]] = {
     "order.created": ("An order was accepted (API, batch, booking).", {
         "service_type": S, "urgency": S, "channel": S, "city": S}),
     "order.cancelled": ("The order and its open jobs were cancelled.", {"reason": S + _NULLABLE}),
-    "order.completed": ("Every job of the order reached an end (completed, failed or cancelled).", {
+    "order.completed": ("The order is done: none of its jobs is still in play and its work was completed.", {
         "status": S}),
     "job.created": ("A job (工单) was created from an order.", {
         **_JOB, "service_type": S, "category": S, "window_start": T, "window_end": T}),
@@ -134,3 +134,16 @@ def check_payload(type_: str, data: dict[str, Any]) -> int:
         if not isinstance(value, py) or (py is int and isinstance(value, bool)):
             raise ValueError(f"{type_} payload: {name} must be {t}, got {type(value).__name__}")
     return VERSION
+
+
+def markdown_table() -> str:
+    """The README's table of event types (tests/app/events/test_docs.py keeps the README in step)."""
+    rows = ["| type | when | payload (`data`) |", "|---|---|---|"]
+    for t, (description, fields) in TYPES.items():
+        payload = ", ".join(f"`{k}`" + (" (nullable)" if v.endswith(_NULLABLE) else "") for k, v in fields.items())
+        rows.append(f"| `{t}` | {description} | {payload or '—'} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(markdown_table())
