@@ -144,8 +144,8 @@ def main() -> None:
 
 def run(args, url: str, intake, workers: list) -> None:
     import app.models  # noqa: F401
-    import app.wiring  # noqa: F401
     import app.webhooks.subscribers  # noqa: F401  (until app.wiring lists it)
+    import app.wiring  # noqa: F401
     from app.actors import Actor
     from app.clients.models import Client
     from app.config import get_settings
@@ -153,7 +153,8 @@ def run(args, url: str, intake, workers: list) -> None:
     from app.events import bus
     from app.orders import service as orders
     from app.orders.schemas import OrderCreate
-    from app.webhooks import outbox, service as webhooks
+    from app.webhooks import outbox
+    from app.webhooks import service as webhooks
     from app.webhooks.models import WebhookDelivery
     from app.webhooks.schemas import EndpointCreate
 
@@ -183,7 +184,15 @@ def run(args, url: str, intake, workers: list) -> None:
     for _ in range(args.workers):
         workers.append(subprocess.Popen([sys.executable, "-m", "app.webhooks.delivery"], cwd=ROOT, env=env,
                                         stdout=subprocess.DEVNULL, start_new_session=True))
-    time.sleep(2.0)  # the workers import the app and connect
+    # Count CPU only from when every worker is listening (importing the app is not delivery work).
+    from redis import Redis
+    from rq import Queue, Worker
+
+    q = Queue(settings.webhook_queue_name, connection=Redis.from_url(settings.redis_url))
+    deadline = time.monotonic() + 120
+    while len(Worker.all(queue=q)) < args.workers and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(1.0)
     pids = [w.pid for w in workers]
     cpu0 = cpu_seconds(pids)
     load_before = os.getloadavg()

@@ -88,14 +88,19 @@ def due_ids(session: Session, now: datetime, limit: int) -> list[uuid.UUID]:
     return list(session.scalars(select(D.id).where(_due(now)).order_by(D.next_attempt_at).limit(limit)))
 
 
-def claim(session: Session, now: datetime, settings: Settings, *, ids=None, limit: int = 8) -> list[Claimed]:
-    """Take up to `limit` due deliveries (of `ids`, if given) and read what sending them needs."""
+def claim(session: Session, now: datetime, settings: Settings, *, ids=None, limit: int = 8,
+          fill: bool = False) -> list[Claimed]:
+    """Take up to `limit` due deliveries (of `ids`, if given; with `fill`, topped up with any others
+    due, so a backlog goes out in full rounds) and read what sending them needs."""
     D, E = WebhookDelivery, WebhookEndpoint
-    stmt = select(D.id).where(_due(now))
-    if ids is not None:
-        stmt = stmt.where(D.id.in_(list(ids)))
-    stmt = stmt.order_by(D.next_attempt_at).limit(limit).with_for_update(skip_locked=True)
-    chosen = list(session.scalars(stmt))
+
+    def pick(where, n):
+        stmt = select(D.id).where(_due(now), *where).order_by(D.next_attempt_at).limit(n)
+        return list(session.scalars(stmt.with_for_update(skip_locked=True)))
+
+    chosen = pick([D.id.in_(list(ids))] if ids is not None else [], limit)
+    if ids is not None and fill and len(chosen) < limit:
+        chosen += pick([D.id.not_in(chosen)] if chosen else [], limit - len(chosen))
     if not chosen:
         return []
     token = uuid.uuid4()
@@ -224,20 +229,25 @@ def record(session: Session, batch: list[Claimed], outcomes: list[Outcome], now:
     return dues
 
 
-def process(engine, settings: Settings, ids=None, *, clock=utcnow, max_rounds: int | None = None) -> int:
-    """Claim and send until nothing (of `ids`) is due; returns how many were sent.
+def process(engine, settings: Settings, ids=None, *, clock=utcnow, max_rounds: int | None = None,
+            fill: bool = False) -> int:
+    """Claim and send until nothing (of `ids`) is due; returns how many were sent. With `fill`, rounds
+    are topped up with other due deliveries (a worker behind on its queue catches up in full rounds).
 
     Each round is two short transactions around the HTTP calls: the claim, then every outcome of the
     round together (a worker killed in between sends that round again: at-least-once)."""
     sent, rounds = 0, 0
     db_url = engine.url.render_as_string(hide_password=False)
     width = max(1, settings.webhook_concurrency)
+    # Two sends per thread and round: fewer, fuller transactions under load, and a round still ends
+    # well within the lease (two timeouts).
+    size = width * 2
     remaining = set(ids) if ids is not None else None
     with ThreadPoolExecutor(max_workers=width, thread_name_prefix="webhook-send") as pool:
         while (max_rounds is None or rounds < max_rounds) and (remaining is None or remaining):
             rounds += 1
             with Session(engine) as session, session.begin():
-                batch = claim(session, clock(), settings, ids=remaining, limit=width)
+                batch = claim(session, clock(), settings, ids=remaining, limit=size, fill=fill)
             if not batch:
                 return sent
             outcomes = list(pool.map(lambda c: send(c, settings, clock()), batch))
@@ -262,7 +272,7 @@ def deliver_ids(ids: list[str], database_url: str) -> int:
     """The RQ job (and the embedded thread's work): send these deliveries if they are still due."""
     import app.models  # noqa: F401  (a worker process must know every mapped class)
 
-    return process(_engine(database_url), get_settings(), [uuid.UUID(i) for i in ids])
+    return process(_engine(database_url), get_settings(), [uuid.UUID(i) for i in ids], fill=True)
 
 
 def sweep(session: Session, now: datetime, limit: int = 1000, grace: timedelta = timedelta(seconds=10)) -> dict:
