@@ -162,7 +162,7 @@ def send(c: Claimed, settings: Settings, now: datetime) -> Outcome:
     extensions = {"sni_hostname": target.sni_hostname} if target.scheme == "https" and target.sni_hostname else {}
     try:
         return _post(target.request_url, c.body, headers, extensions, timeout, now, t0)
-    except httpx.HTTPError as exc:
+    except Exception as exc:  # whatever the far end does, it is this attempt's outcome, not the round's end
         return Outcome(False, now, took(), error=f"{exc.__class__.__name__}: {exc}"[:_EXCERPT])
 
 

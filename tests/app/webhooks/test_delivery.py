@@ -162,6 +162,28 @@ def _no_connection(monkeypatch):
     monkeypatch.setattr(delivery, "_post", refuse)
 
 
+def test_the_request_goes_to_the_checked_address_with_the_original_host(backend, live_api, receiver, monkeypatch):
+    engine = backend.engine
+    a = _client(engine)
+    port = receiver.server.server_address[1]
+    answers = iter(["127.0.0.1", "127.0.0.1", "10.0.0.9"])  # registration, delivery, then a rebinding
+    looked_up = []
+
+    def resolve(host, p):
+        looked_up.append(host)
+        return [ipaddress.ip_address(next(answers))]
+
+    monkeypatch.setattr(urls, "resolve", resolve)
+    ep = _endpoint(live_api, a, f"http://hooks.brand.test:{port}/pinned?x=1")
+    _event(engine, a.id)
+    delivery.process(engine, worker_settings(backend))
+    [got] = receiver.wait_for(1)
+    # One lookup per check; the connection used the checked address (the name does not resolve here).
+    assert looked_up == ["hooks.brand.test", "hooks.brand.test"]
+    assert got.path == "/pinned?x=1" and got.headers["host"] == f"hooks.brand.test:{port}"
+    Webhook(ep["secret"]).verify(got.body, got.headers)
+
+
 def test_refused_at_delivery_after_dns(backend, live_api, receiver, monkeypatch):
     engine = backend.engine
     a = _client(engine)
