@@ -107,6 +107,7 @@ def main() -> None:
     ap.add_argument("--rate", type=float, default=1000.0, help="orders per minute (default 1000)")
     ap.add_argument("--endpoints", type=int, default=3)
     ap.add_argument("--workers", type=int, default=1, help="webhook worker processes (default 1)")
+    ap.add_argument("--producers", type=int, default=4, help="threads creating the orders (default 4)")
     ap.add_argument("--backend", choices=["postgresql", "sqlite"], default="postgresql")
     ap.add_argument("--out", default=str(ROOT / "var" / "bench" / "webhooks.json"))
     args = ap.parse_args()
@@ -203,24 +204,36 @@ def run(args, url: str, intake, workers: list) -> None:
     committed_at: dict[str, float] = {}
     intake_ms: list[float] = []
     interval = 60.0 / args.rate
+    lock = threading.Lock()
+    behind = [0]
     t0 = time.monotonic()
-    behind = 0
-    for i, body in enumerate(bodies):
-        due = t0 + i * interval
-        wait = due - time.monotonic()
-        if wait > 0:
-            time.sleep(wait)
-        elif wait < -1.0:
-            behind += 1
-        t = time.perf_counter()
-        with Session(engine) as s:
-            orders.create_order(s, OrderCreate.model_validate_json(body), actor, client_id=client_id)
-            events = s.info.pop("bench.events", [])
-            s.commit()
-        at = time.time()
-        intake_ms.append((time.perf_counter() - t) * 1000)
-        for e in events:
-            committed_at[e] = at
+
+    def produce(k: int) -> None:
+        # Producer k creates orders k, k + P, k + 2P, ... each at its own due time.
+        for i in range(k, len(bodies), args.producers):
+            wait = t0 + i * interval - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            elif wait < -1.0:
+                with lock:
+                    behind[0] += 1
+            t = time.perf_counter()
+            with Session(engine) as s:
+                orders.create_order(s, OrderCreate.model_validate_json(bodies[i]), actor, client_id=client_id)
+                events = s.info.pop("bench.events", [])
+                s.commit()
+            at = time.time()
+            with lock:
+                intake_ms.append((time.perf_counter() - t) * 1000)
+                for e in events:
+                    committed_at[e] = at
+
+    producers = [threading.Thread(target=produce, args=(k,)) for k in range(args.producers)]
+    for th in producers:
+        th.start()
+    for th in producers:
+        th.join()
+    behind = behind[0]
     load_elapsed = time.monotonic() - t0
 
     expected = {(e, p) for e in committed_at for p in paths}
@@ -247,7 +260,7 @@ def run(args, url: str, intake, workers: list) -> None:
                     "load_average_after": [round(x, 2) for x in load_after]},
         "orders": len(bodies), "orders_per_minute_target": args.rate,
         "orders_per_minute_achieved": round(len(bodies) / load_elapsed * 60, 1), "orders_late_over_1s": behind,
-        "endpoints": args.endpoints, "workers": args.workers, "events": len(committed_at),
+        "endpoints": args.endpoints, "workers": args.workers, "producers": args.producers, "events": len(committed_at),
         "deliveries": n_deliveries, "delivery_status": by_status, "requests_received": requests,
         "missing": missing,
         "lag_s": {"p50": round(pct(lags, 50), 3), "p95": round(pct(lags, 95), 3), "p99": round(pct(lags, 99), 3),
