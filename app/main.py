@@ -5,12 +5,23 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from sqlalchemy import Engine, text
 
+import app.wiring  # noqa: F401,E402  (every domain subscribes to the events before a request changes anything)
 from app import errors
+from app.catalogue.routes import router as catalogue_router
+from app.clients.routes import router as clients_router
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
+from app.errors import ProblemError
 from app.events.routes import router as events_router
 from app.events.stream import Hub
-import app.wiring  # noqa: F401,E402  (every domain subscribes to the events before a request changes anything)
+from app.jobs.routes import router as jobs_router
+from app.orders.routes import public as orders_public_router
+from app.orders.routes import router as orders_router
+from app.planning.routes import router as planning_router
+from app.technicians.routes import candidates_router, providers_router
+from app.technicians.routes import router as technicians_router
+from app.users.routes import router as users_router
+from app.webhooks.routes import router as webhooks_router
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None, sessionmaker=None) -> FastAPI:
@@ -37,19 +48,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
     app.state.event_hub = Hub(app.state.sessionmaker, settings.event_poll_seconds, settings.event_keepalive_seconds)
     errors.install(app)
 
-    from app.catalogue.routes import router as catalogue_router
-    from app.clients.routes import router as clients_router
-    from app.orders.routes import public as orders_public_router
-    from app.orders.routes import router as orders_router
-    from app.technicians.routes import candidates_router, providers_router
-    from app.technicians.routes import router as technicians_router
-    from app.jobs.routes import router as jobs_router
-    from app.planning.routes import router as planning_router
-    from app.users.routes import router as users_router
 
     for router in (
         users_router, clients_router, catalogue_router, jobs_router, providers_router, technicians_router,
-        candidates_router, planning_router, events_router,
+        candidates_router, planning_router, events_router, webhooks_router,
     ):
         app.include_router(router)
     app.include_router(orders_router)
@@ -67,8 +69,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
 
     @app.get("/readyz", tags=["ops"])
     def readyz(request: Request):
-        from app.errors import ProblemError
-
         try:
             with request.app.state.sessionmaker() as s:
                 s.execute(text("SELECT 1"))

@@ -3,13 +3,13 @@ catalogue, the standard process templates, the platform's default price list and
 
 from sqlalchemy.orm import Session
 
+from app.catalogue.service import load_catalogue
+from app.checklists.service import load_library
+from app.pricing.service import load_default_prices
+from app.warranty.service import load_default_policies
+
 
 def load_reference_data(session: Session) -> dict:
-    from app.catalogue.service import load_catalogue
-    from app.checklists.service import load_library
-    from app.pricing.service import load_default_prices
-    from app.warranty.service import load_default_policies
-
     return {
         "catalogue": load_catalogue(session),
         "templates": load_library(session),

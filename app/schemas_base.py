@@ -5,6 +5,8 @@ from typing import Annotated, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
 
+from app.config import get_settings
+
 
 class Body(BaseModel):
     """A request body. Unknown fields are an error, so a role can never sneak in status, owner, price."""
@@ -27,7 +29,6 @@ def to_city_time(value: datetime) -> str:
     """Render a stored UTC instant in the city's time zone (ISO 8601 with its offset, e.g. +08:00)."""
     from zoneinfo import ZoneInfo
 
-    from app.config import get_settings
 
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)

@@ -17,12 +17,15 @@ if .venv/bin/python -c "import redis; redis.Redis.from_url('$redis_url').ping()"
   say "starting a dispatch worker (rq, $redis_url)"
   .venv/bin/rq worker "${SHIFU_QUEUE_NAME:-shifu}" --url "$redis_url" --quiet &
   worker=$!
+  say "starting a webhook delivery worker (rq, queue ${SHIFU_WEBHOOK_QUEUE_NAME:-shifu-webhooks})"
+  .venv/bin/python -m app.webhooks.delivery &
+  worker="$worker $!"
   trap 'kill $worker 2>/dev/null' EXIT INT TERM
 else
-  say "Redis not reachable at $redis_url: dispatch runs will execute inside the web process"
+  say "Redis not reachable at $redis_url: dispatch runs and webhook deliveries will run inside the web process"
   export SHIFU_TASK_QUEUE=thread
 fi
-# Offer expiry, SLA breaches and idempotency-key purging, once a minute.
+# Offer expiry, SLA breaches, idempotency-key purging and overdue webhook deliveries, once a minute.
 .venv/bin/python -m app.housekeeping --interval "${SHIFU_HOUSEKEEPING_SECONDS:-60}" &
 housekeeper=$!
 trap 'kill $housekeeper ${worker:-} 2>/dev/null' EXIT INT TERM

@@ -7,12 +7,13 @@ from sqlalchemy.orm import Session
 
 from app.errors import forbidden, not_found
 from app.jobs.models import Job
+from app.jobs.service import visible_job
+from app.orders.tracking import order_for_token
 
 
 def readable_job(session: Session, job_id: uuid.UUID, principal) -> Job:
     """Ops, the job's technician, the order's client. A technician only offered the job sees the job,
     not its checklist and photos (pictures of someone's home)."""
-    from app.jobs.service import visible_job
 
     job = visible_job(session, job_id, principal)
     if principal.technician_id is not None and job.technician_id != principal.technician_id:
@@ -29,8 +30,6 @@ def workable_job(session: Session, job_id: uuid.UUID, principal) -> Job:
 
 
 def consumer_job(session: Session, token: str, job_id: uuid.UUID) -> Job:
-    from app.orders.tracking import order_for_token
-
     order = order_for_token(session, token)
     job = next((j for j in order.jobs if j.id == job_id), None)
     if job is None:

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.checklists.library import checklist_problems, node_problems
 from app.checklists.models import ClientNode, ProcessTemplate
 from app.checklists.service import NODE_FIELDS, get_template
 from app.errors import conflict, invalid, not_found
@@ -20,8 +21,6 @@ def _invalid(problem):
 
 
 def add(session: Session, client_id: uuid.UUID, template_code: str, spec: dict) -> ClientNode:
-    from app.checklists.library import checklist_problems, node_problems
-
     template = get_template(session, template_code)
     standard = [{f: getattr(n, f) for f in NODE_FIELDS} for n in template.nodes]
     mine = {

@@ -8,11 +8,21 @@ from app.auth import ClientDep, OpsDep, PrincipalDep, SessionDep
 from app.checklists import access, checklist, client_nodes, photos, service
 from app.checklists.evidence import Given
 from app.checklists.schemas import (
-    ChecklistOut, ClientNodeIn, ClientNodeOut, CompleteIn, ConsumerNodeOut, JobNodeOut, PhotoOut, TemplateOut,
-    TemplateSummaryOut, WaiveIn,
+    ChecklistOut,
+    ClientNodeIn,
+    ClientNodeOut,
+    CompleteIn,
+    ConsumerNodeOut,
+    JobNodeOut,
+    PhotoOut,
+    TemplateOut,
+    TemplateSummaryOut,
+    WaiveIn,
 )
 from app.checklists.storage import storage_for
 from app.errors import not_found
+from app.jobs.service import get_job
+from app.orders.tracking import CONSUMER, order_for_token
 
 router = APIRouter(tags=["checklists"])
 
@@ -81,8 +91,6 @@ def complete_node(job_id: uuid.UUID, node_code: str, body: CompleteIn, session: 
 
 @router.post("/v1/jobs/{job_id}/checklist/{node_code}/waive", response_model=JobNodeOut)
 def waive_node(job_id: uuid.UUID, node_code: str, body: WaiveIn, session: SessionDep, p: OpsDep):
-    from app.jobs.service import get_job
-
     job = get_job(session, job_id)
     checklist.waive(session, job, node_code, body.reason, Actor.of(p))
     return _node_out(session, job, node_code)
@@ -104,8 +112,6 @@ def get_photo(photo_id: uuid.UUID, request: Request, session: SessionDep, p: Pri
 
 @router.get("/v1/track/{token}/checklist", response_model=list[ConsumerNodeOut])
 def consumer_checklist(token: str, session: SessionDep):
-    from app.orders.tracking import order_for_token
-
     order = order_for_token(session, token)
     sequence = {j.id: j.sequence for j in order.jobs}
     nodes = checklist.consumer_nodes(session, list(order.jobs))
@@ -114,8 +120,6 @@ def consumer_checklist(token: str, session: SessionDep):
 
 @router.post("/v1/track/{token}/checklist/{job_id}/{node_code}", response_model=ConsumerNodeOut)
 def consumer_complete(token: str, job_id: uuid.UUID, node_code: str, body: CompleteIn, session: SessionDep):
-    from app.orders.tracking import CONSUMER
-
     job = access.consumer_job(session, token, job_id)
     return checklist.complete(session, job, node_code, _given(body), CONSUMER, by="consumer")
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 from sqlalchemy import Uuid, and_, bindparam, func, insert, literal, literal_column, select
 from sqlalchemy.orm import Session
 
+from app.checklists.library import load_library as read_library
 from app.checklists.models import ClientNode, JobNode, NodeStatus, ProcessTemplate, TemplateNode
 from app.errors import not_found
 
@@ -30,7 +31,6 @@ def load_library(session: Session, specs: Iterable | None = None) -> dict:
     """Load the shipped template library (or `specs`, TemplateSpec-shaped). Safe to repeat. A template the
     library no longer ships stops being current: new jobs of that kind get no checklist from it."""
     if specs is None:
-        from app.checklists.library import load_library as read_library
 
         specs = read_library()
     return load_templates(session, specs, retire_missing=True)

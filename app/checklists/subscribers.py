@@ -27,6 +27,7 @@ def _gate(session, job, actor) -> None:
     checklist.refuse_completion_if_open(session, job)
 
 
-bus.subscribe("job.created", _instantiate, batch=True)
-bus.subscribe(OBSERVED, _observe)
-bus.guard("job.complete", _gate)
+def register() -> None:
+    bus.subscribe("job.created", _instantiate, batch=True)
+    bus.subscribe(OBSERVED, _observe)
+    bus.guard("job.complete", _gate)

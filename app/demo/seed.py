@@ -5,7 +5,7 @@ Demo credentials are fixed so the README can list them; they are for the embedde
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -18,6 +18,7 @@ from app.demo.city import DISTRICTS, STREETS, TIMEZONE, districts_multipolygon
 from app.geo import multipolygon_from_geojson, point
 from app.jobs.service import create_jobs_for_order
 from app.orders.models import Order, OrderAppliance, OrderWindow
+from app.reference import load_reference_data
 from app.security import hash_password, sha256
 from app.technicians.models import ProviderCompany, Technician, TechnicianSkill, WeeklyShift
 from app.users.models import User
@@ -138,7 +139,6 @@ def seed_demo(session: Session, technicians: int = 60, orders: int = 40, seed: i
 
 def ensure_loaded(session: Session, demo: bool = True) -> dict | None:
     """Load the reference data (always) and the demo city (only into an empty database)."""
-    from app.reference import load_reference_data
 
     load_reference_data(session)
     if demo and is_empty(session):

@@ -65,6 +65,10 @@ def mark_wired(by: str) -> None:
     _wired.append(by)
 
 
+def is_wired() -> bool:
+    return bool(_wired)
+
+
 def _require_wiring() -> None:
     # Silently skipping every reaction (no checklist, no bill) would be far worse than failing.
     if not _wired:

@@ -25,6 +25,7 @@ def _rework(session, published) -> None:
         recompute_quality(session, technician_id)
 
 
-bus.subscribe("job.completed", _completed)
-bus.subscribe("job.created", _rework, batch=True)
-register_sweep("tickets", sweep_overdue_tickets)
+def register() -> None:
+    bus.subscribe("job.completed", _completed)
+    bus.subscribe("job.created", _rework, batch=True)
+    register_sweep("tickets", sweep_overdue_tickets)

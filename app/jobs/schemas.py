@@ -4,6 +4,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from app.geo import lonlat
+from app.jobs.lifecycle import allowed_actions
 from app.schemas_base import AwareDatetime, Body, LocalDatetime, Out
 
 
@@ -32,8 +33,6 @@ class JobOut(Out):
 
     @classmethod
     def of(cls, job) -> "JobOut":
-        from app.jobs.lifecycle import allowed_actions
-
         lon, lat = lonlat(job.location)
         return cls.model_validate(
             {**{k: getattr(job, k) for k in cls.model_fields if hasattr(job, k)},

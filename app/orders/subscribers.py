@@ -9,4 +9,5 @@ def _maybe_close(session, p) -> None:
     close_if_done(session, p.job.order_id, utcnow(), p.actor)
 
 
-bus.subscribe(["job.completed", "job.failed", "job.cancelled"], _maybe_close)
+def register() -> None:
+    bus.subscribe(["job.completed", "job.failed", "job.cancelled"], _maybe_close)

@@ -15,6 +15,7 @@ from app.jobs.models import JobEvent
 from app.orders import service
 from app.orders.models import Order, OrderChannel, ServiceType, Urgency
 from app.orders.schemas import Appliance, ConsumerBooking, Contact, OrderCreate, local
+from app.orders.track_page import render
 from app.security import sha256
 from app.technicians.models import Technician
 
@@ -111,6 +112,4 @@ def tracking_view(session: Session, order: Order, tz: ZoneInfo) -> dict:
 
 
 def tracking_html(view: dict, token: str, lang: str = "zh") -> str:
-    from app.orders.track_page import render
-
     return render(view, token, lang)

@@ -19,6 +19,7 @@ from app.jobs import service as jobs
 from app.jobs.models import Job, JobOffer, JobStatus, OfferStatus
 from app.models_base import utcnow
 from app.orders.models import Order
+from app.technicians.candidates import candidates_for_job
 
 
 def dispatch_mode(session: Session, job: Job) -> str:
@@ -37,7 +38,6 @@ def offer_count(session: Session, job: Job) -> int:
 
 def ranked_candidates(session: Session, job: Job, exclude: set[uuid.UUID], limit: int) -> list[uuid.UUID]:
     """Technicians who can take the job (area, skills, shift), nearest first, minus `exclude`."""
-    from app.technicians.candidates import candidates_for_job
 
     out = []
     for tech, _distance in candidates_for_job(session, job, limit=limit + len(exclude)):

@@ -3,12 +3,12 @@
 import threading
 
 from app.config import Settings
+from app.planning.worker import execute_run
 
 
 def enqueue_run(run_id: str, settings: Settings) -> str:
     database_url = settings.database_url
     if settings.task_queue == "thread":
-        from app.planning.worker import execute_run
 
         threading.Thread(target=execute_run, args=(run_id, database_url), daemon=True, name=f"run-{run_id}").start()
         return "thread"

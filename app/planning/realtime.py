@@ -15,8 +15,9 @@ from app.config import get_settings
 from app.jobs import service as jobs
 from app.jobs.models import Job, JobStatus
 from app.planning.offers import offers_per_round
-from app.schemas_base import to_city_time
 from app.planning.translate import day_context, job_for_offer, realtime_problem
+from app.schemas_base import to_city_time
+from app.technicians.candidates import candidates_for_job
 from dispatch.offers import Offer, rank_technicians
 
 URGENT_PRIORITY = 5
@@ -24,8 +25,6 @@ PREFILTER = 40
 
 
 def rank_for_job(session: Session, job: Job, k: int) -> list[dict]:
-    from app.technicians.candidates import candidates_for_job
-
     settings = get_settings()
     candidates = candidates_for_job(session, job, limit=PREFILTER)
     if not candidates:

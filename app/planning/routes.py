@@ -7,6 +7,7 @@ from app.actors import Actor
 from app.auth import OpsDep, PrincipalDep, SessionDep
 from app.errors import forbidden
 from app.jobs.schemas import JobOut
+from app.jobs.service import get_job, illegal
 from app.planning import offers, realtime, service
 from app.planning.queue import enqueue_run
 from app.planning.schemas import PlanOut, RouteOut, RunCreate, RunOut, StopOut, UnassignedOut
@@ -71,7 +72,6 @@ def ops_queue(session: SessionDep, _: OpsDep, limit: Annotated[int, Query(ge=1, 
 @router.get("/jobs/{job_id}/ranking")
 def rank_job(job_id: uuid.UUID, session: SessionDep, _: OpsDep, k: Annotated[int, Query(ge=1, le=20)] = 5):
     """Who could take this job now, cheapest insertion into their current route first (no offer made)."""
-    from app.jobs.service import get_job
 
     return realtime.rank_for_job(session, get_job(session, job_id), k)
 
@@ -79,7 +79,6 @@ def rank_job(job_id: uuid.UUID, session: SessionDep, _: OpsDep, k: Annotated[int
 @router.post("/jobs/{job_id}/offer-now")
 def offer_job_now(job_id: uuid.UUID, session: SessionDep, p: OpsDep):
     """Real-time mode: rank and offer a pending job immediately (assign: the best; grab: the top k)."""
-    from app.jobs.service import get_job, illegal
 
     job = get_job(session, job_id)
     if job.status != "pending":

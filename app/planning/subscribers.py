@@ -16,5 +16,6 @@ def _declined(session, p) -> None:
         reoffer(session, p.job)
 
 
-bus.subscribe("job.created", _urgent, batch=True)
-bus.subscribe("job.declined", _declined)
+def register() -> None:
+    bus.subscribe("job.created", _urgent, batch=True)
+    bus.subscribe("job.declined", _declined)

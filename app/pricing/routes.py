@@ -33,6 +33,7 @@ from app.pricing.schemas import (
     StaffBillOut,
 )
 from app.schemas_base import Page
+from app.technicians.models import ProviderCompany
 
 router = APIRouter(tags=["pricing"])
 public = APIRouter(tags=["pricing"])
@@ -144,8 +145,6 @@ def job_bill(job_id: uuid.UUID, session: SessionDep, p: PrincipalDep):
 
 @router.get("/v1/providers/{provider_id}/payout-rule", response_model=PayoutRuleOut)
 def get_payout_rule(provider_id: uuid.UUID, session: SessionDep, _: OpsDep):
-    from app.technicians.models import ProviderCompany
-
     if session.get(ProviderCompany, provider_id) is None:
         raise not_found("provider", provider_id)
     return billing.rule_for_provider(session, provider_id)

@@ -28,7 +28,8 @@ def _gate(session, job, actor) -> None:
     refuse_completion_while_pending(session, job)
 
 
-bus.subscribe("job.created", _sheets, batch=True)
-bus.subscribe("job.completed", _freeze)
-bus.subscribe(LAPSE_REASON, _lapse)
-bus.guard("job.complete", _gate)
+def register() -> None:
+    bus.subscribe("job.created", _sheets, batch=True)
+    bus.subscribe("job.completed", _freeze)
+    bus.subscribe(LAPSE_REASON, _lapse)
+    bus.guard("job.complete", _gate)

@@ -24,5 +24,6 @@ def _reconcile(session, p) -> None:
     service.reconcile(session, p.job, utcnow())
 
 
-bus.subscribe("job.created", _start, batch=True)
-bus.subscribe(MOVES_ANCHORS, _reconcile)
+def register() -> None:
+    bus.subscribe("job.created", _start, batch=True)
+    bus.subscribe(MOVES_ANCHORS, _reconcile)

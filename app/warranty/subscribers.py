@@ -14,4 +14,5 @@ def _decide(session, published) -> None:
     session.flush()
 
 
-bus.subscribe("job.created", _decide, batch=True)
+def register() -> None:
+    bus.subscribe("job.created", _decide, batch=True)

@@ -29,7 +29,12 @@ from app.events.models import Event
 from app.models_base import utcnow
 from app.webhooks import handoff, sealing, signing, urls
 from app.webhooks.models import (
-    DeliveryStatus, DisabledReason, EndpointStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint,
+    DeliveryStatus,
+    DisabledReason,
+    EndpointStatus,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 
 log = logging.getLogger("shifu.webhooks")

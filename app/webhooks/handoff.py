@@ -118,8 +118,11 @@ class _Pool:
         self.jobs.put(ids)
 
     def _run(self) -> None:
-        from app.webhooks.delivery import deliver_ids
+        # The task by its name, resolved as an RQ worker resolves it: the sender schedules its own
+        # retries through this module, so importing it here would make a circle.
+        from rq.utils import import_attribute
 
+        deliver_ids = import_attribute(RQ_FUNC)
         while True:
             ids = self.jobs.get()
             try:

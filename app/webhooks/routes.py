@@ -11,8 +11,15 @@ from app.models_base import utcnow
 from app.schemas_base import Page
 from app.webhooks import service
 from app.webhooks.schemas import (
-    AttemptOut, DeliveryDetail, DeliveryOut, EndpointCreate, EndpointCreated, EndpointOut, EndpointUpdate,
-    SecretOut, TestEventIn,
+    AttemptOut,
+    DeliveryDetail,
+    DeliveryOut,
+    EndpointCreate,
+    EndpointCreated,
+    EndpointOut,
+    EndpointUpdate,
+    SecretOut,
+    TestEventIn,
 )
 
 router = APIRouter(tags=["webhooks"])

@@ -15,7 +15,12 @@ from app.events.models import Event
 from app.pagination import paginate
 from app.webhooks import handoff, outbox, sealing, signing, urls
 from app.webhooks.models import (
-    DeliveryStatus, DisabledReason, EndpointStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint,
+    DeliveryStatus,
+    DisabledReason,
+    EndpointStatus,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from app.webhooks.schemas import EndpointCreate, EndpointUpdate
 

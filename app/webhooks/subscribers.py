@@ -3,4 +3,6 @@
 from app.events import bus
 from app.webhooks.outbox import fan_out
 
-bus.subscribe_all(fan_out)
+
+def register() -> None:
+    bus.subscribe_all(fan_out)

@@ -23,7 +23,7 @@ def test_a_round_records_an_overdue_node_once_and_reports_every_sweep(backend, l
         job_id = jobs[0].id
 
     first = run_once(backend.engine)
-    assert set(first) == {"offers", "sla", "idempotency"}
+    assert set(first) == {"offers", "sla", "idempotency", "webhooks"}
     assert not any(isinstance(v, str) for v in first.values()), first
     assert first["sla"]["nodes"] == 1
     assert run_once(backend.engine)["sla"]["nodes"] == 0

@@ -56,7 +56,7 @@ def test_an_order_from_creation_to_rating_arrives_as_documented_events_in_order(
         "rating.received",
     ]
     positions = [types.index(t) for t in expected_in_order]
-    assert positions == sorted(positions), types
+    assert positions == sorted(positions), " ".join(types)
     assert types.count("job.completed") == 1 and types.count("order.created") == 1
     # Every mandatory node the technician closed was told, and nothing came after the rating.
     assert types.count("checklist.node_completed") >= 12 and types[-1] == "rating.received"

@@ -1,5 +1,5 @@
-"""Webhook test helpers: a real HTTP receiver on loopback, events published through the bus for a
-client's order, and the webhooks router on the app until app/main.py includes it."""
+"""Webhook test helpers: a real HTTP receiver on loopback, and events published through the bus for
+a client's order."""
 
 import json
 import threading
@@ -18,23 +18,10 @@ from app.events import bus
 @pytest.fixture(autouse=True)
 def _webhooks_env(monkeypatch):
     """Only the tests that hand deliveries to a worker on purpose do so (see `dispatch`)."""
-    import app.webhooks.subscribers  # noqa: F401  (registers the outbox handler once)
-
-    if not bus._wired:
-        bus.mark_wired("tests.app.webhooks")
     monkeypatch.setenv("SHIFU_WEBHOOK_DISPATCH", "sweep")
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
-
-
-@pytest.fixture
-def app(app):
-    from app.webhooks.routes import router
-
-    if not any(getattr(r, "path", "").startswith("/v1/webhook-endpoints") for r in app.routes):
-        app.include_router(router)
-    return app
 
 
 @pytest.fixture
