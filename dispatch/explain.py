@@ -81,8 +81,12 @@ def _near_techs(c: Compiled, schedules: list[RouteSchedule], job: int, candidate
 
 
 def explain(c: Compiled, why: np.ndarray, schedules: list[RouteSchedule], metric: str,
-            candidates: int = 5) -> dict[str, Explanation]:
-    """For each assigned job: travel in, window fit, skills, and the next-best technician."""
+            candidates: int = 5, shown: list[RouteSchedule] | None = None) -> dict[str, Explanation]:
+    """For each assigned job: travel in, window fit, skills, and the next-best technician.
+
+    Insertions are tested on the earliest ``schedules``; the times quoted come from ``shown`` (the
+    just-in-time schedules the plan reports), so the text matches what the technician sees.
+    """
     out: dict[str, Explanation] = {}
     techs = c.problem.technicians
     qw = c.problem.weights.quality_per_job
@@ -94,6 +98,8 @@ def explain(c: Compiled, why: np.ndarray, schedules: list[RouteSchedule], metric
 
     for sched in schedules:
         t = sched.tech
+        seen = shown[t] if shown is not None else sched
+        waits = seen.waits()
         stops = [int(c.tech_start_point[t])] + [int(c.job_point[r]) for r in sched.jobs] + [int(c.tech_end_point[t])]
         for k, j in enumerate(sched.jobs):
             job = c.problem.jobs[j]
@@ -101,14 +107,14 @@ def explain(c: Compiled, why: np.ndarray, schedules: list[RouteSchedule], metric
             mat = c.dur if metric == "travel_time" else c.dist
             base = float(mat[a, b]) if len(sched.jobs) > 1 else 0.0
             own = float(mat[a, p]) + float(mat[p, b]) - base
-            start, late = sched.start[k], sched.lateness[k]
+            start, late = seen.start[k], seen.lateness[k]
             if job.started:
                 fit = "already under way"
             elif not c.windows[j]:
                 fit = f"starts {clock(start)}, no window"
             else:
                 ws, we = next(((ws, we) for ws, we in c.windows[j] if ws <= start <= we + c.max_lateness), c.windows[j][-1])
-                wait = start - max(sched.arrival[k], float(c.earliest[j]))
+                wait = waits[k]
                 fit = f"starts {clock(start)} in window {clock(ws)}-{clock(we)}"
                 if late > 0:
                     fit += f", {late / 60:.0f} min late"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .compiled import Compiled
 from .eligibility import earliest_start_at
-from .schedule import RouteSchedule
+from .schedule import RouteSchedule, simulate
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,8 @@ def insertions(c: Compiled, sched: RouteSchedule, job: int, metric: str = "trave
     route = sched.jobs
     if sched.load + c.load[job] > c.capacity[t_idx] or len(route) + 1 > c.max_jobs[t_idx]:
         return Blocked("capacity")
+    if c.problem.technicians[t_idx].breaks:
+        return _insertions_by_simulation(c, sched, job, metric, quality_weight)
     dist, dur = c.dist, c.dur
     lat = c.max_lateness
     w = c.problem.weights
@@ -98,6 +100,32 @@ def insertions(c: Compiled, sched: RouteSchedule, job: int, metric: str = "trave
         travel_cost = extra_t if metric == "travel_time" else extra_d
         cost = travel_cost + extra_late * w.lateness_per_second + quality_cost
         out.append(Insertion(t_idx, pos, cost, extra_d, extra_t, start, arrival))
+    if not out:
+        return Blocked("capacity" if blocked_by_work else "time")
+    return out
+
+
+def _insertions_by_simulation(c: Compiled, sched: RouteSchedule, job: int, metric: str,
+                              quality_weight: float) -> list[Insertion] | Blocked:
+    """The same answer for a technician with breaks: a break can move to another leg when a job is
+    inserted, so the push-forward shortcut does not hold; each position is timed in full."""
+    t_idx, route = sched.tech, sched.jobs
+    w = c.problem.weights
+    first = 1 if route and c.problem.jobs[route[0]].started else 0
+    quality_cost = quality_weight * (1.0 - float(c.quality[t_idx]))
+    out: list[Insertion] = []
+    blocked_by_work = False
+    for pos in range(first, len(route) + 1):
+        new = simulate(c, t_idx, route[:pos] + [job] + route[pos:])
+        if not new.feasible:
+            blocked_by_work |= any("max_work" in v for v in new.violations)
+            continue
+        extra_d = new.travel_distance - sched.travel_distance
+        extra_t = new.travel_seconds - sched.travel_seconds
+        extra_late = float(sum(new.lateness)) - float(sum(sched.lateness))
+        travel_cost = extra_t if metric == "travel_time" else extra_d
+        cost = travel_cost + extra_late * w.lateness_per_second + quality_cost
+        out.append(Insertion(t_idx, pos, cost, extra_d, extra_t, new.start[pos], new.arrival[pos]))
     if not out:
         return Blocked("capacity" if blocked_by_work else "time")
     return out

@@ -39,6 +39,7 @@ class SolveParams(BaseModel):
     objective: Literal["travel_time", "distance"] = "travel_time"
     first_solution: str | None = Field(None, description="OR-Tools construction; None = chosen by problem shape (see README)")
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
+    search_profile: str | None = Field(None, description="neighbourhoods and acceptance of the search (see README); None = chosen by problem shape")
     gls_lambda: float | None = Field(None, gt=0, description="guided local search lambda (OR-Tools default 0.1)")
     max_solutions: int | None = Field(None, ge=1, description="stop after this many accepted solutions")
     num_workers: int = Field(1, ge=1, le=8)
