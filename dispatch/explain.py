@@ -7,6 +7,8 @@ what blocks every one of them it is CAPACITY_EXHAUSTED, otherwise NO_TECHNICIAN_
 """
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from .compiled import Compiled
@@ -81,11 +83,13 @@ def _near_techs(c: Compiled, schedules: list[RouteSchedule], job: int, candidate
 
 
 def explain(c: Compiled, why: np.ndarray, schedules: list[RouteSchedule], metric: str,
-            candidates: int = 5, shown: list[RouteSchedule] | None = None) -> dict[str, Explanation]:
+            candidates: int = 5, shown: list[RouteSchedule] | None = None,
+            deadline: float | None = None) -> dict[str, Explanation]:
     """For each assigned job: travel in, window fit, skills, and the next-best technician.
 
     Insertions are tested on the earliest ``schedules``; the times quoted come from ``shown`` (the
-    just-in-time schedules the plan reports), so the text matches what the technician sees.
+    just-in-time schedules the plan reports), so the text matches what the technician sees. Past
+    ``deadline`` (monotonic clock) the next-best search is skipped, and the text says so.
     """
     out: dict[str, Explanation] = {}
     techs = c.problem.technicians
@@ -123,7 +127,8 @@ def explain(c: Compiled, why: np.ndarray, schedules: list[RouteSchedule], metric
             others = np.flatnonzero(why[j] == Why.OK)
             others = others[others != t]
             nb = None
-            if len(others) and candidates > 0:
+            late_now = deadline is not None and time.monotonic() > deadline
+            if len(others) and candidates > 0 and not late_now:
                 best = None
                 for o in _near_techs(c, schedules, j, others, candidates):
                     ins = best_insertion(c, schedules[o], j, metric, qw)
@@ -140,6 +145,8 @@ def explain(c: Compiled, why: np.ndarray, schedules: list[RouteSchedule], metric
                 text += f"; next best {nb.technician_id} would add {cost_text(nb.extra_cost)} (here {cost_text(own)})"
             elif job.pinned_technician is not None:
                 text += "; pinned to this technician"
+            elif len(others) and late_now:
+                text += "; next best not searched (time limit)"
             else:
                 text += "; no other technician could take it"
             out[job.id] = Explanation(
