@@ -71,38 +71,47 @@ def insertions(c: Compiled, sched: RouteSchedule, job: int, metric: str = "trave
         if work + extra_t + service > c.max_work[t_idx] + 1e-6:
             blocked_by_work = True
             continue
-        t = start + service
-        here = p
-        extra_late = late
-        ok = True
-        absorbed = False
-        for k in range(pos, len(route)):
-            r = route[k]
-            q = int(c.job_point[r])
-            arr_k = t + float(dur[here, q])
-            ready_k = max(arr_k, float(c.earliest[r]))
-            fit_k = earliest_start_at(c.windows[r], ready_k, lat)
-            if fit_k is None:
-                ok = False
-                break
-            if fit_k[0] <= sched.start[k] + 1e-9:
-                absorbed = True
-                break
-            extra_late += fit_k[1] - sched.lateness[k]
-            t = fit_k[0] + float(c.service[r])
-            here = q
-        if not ok:
+        nxt = [int(c.job_point[route[k]]) for k in range(pos, len(route))] + [end_pt]
+        legs = [float(dur[x, y]) for x, y in zip([p] + nxt[:-1], nxt)]
+        extra_late = push_forward(
+            start + service, legs, pos, sched.start, sched.lateness, shift_end, lat,
+            lambda k: (c.windows[route[k]], float(c.earliest[route[k]]), float(c.service[route[k]])))
+        if extra_late is None:
             continue
-        if not absorbed:
-            back = t + float(dur[here, end_pt])
-            if back > shift_end + 1e-6:
-                continue
+        extra_late += late
         travel_cost = extra_t if metric == "travel_time" else extra_d
         cost = travel_cost + extra_late * w.lateness_per_second + quality_cost
         out.append(Insertion(t_idx, pos, cost, extra_d, extra_t, start, arrival))
     if not out:
         return Blocked("capacity" if blocked_by_work else "time")
     return out
+
+
+def push_forward(leave: float, legs: list[float], pos: int, starts: list[float], lateness: list[float],
+                 shift_end: float, max_lateness: int, job_at) -> float | None:
+    """The one feasibility rule for putting a job before ``pos`` in a route without breaks.
+
+    ``leave`` is when the technician leaves the new job, ``legs[i]`` the travel into the route's
+    job ``pos + i`` (the last leg goes home), ``starts``/``lateness`` the route's current earliest
+    schedule, ``job_at(k)`` the (windows, earliest start, service) of route job ``k``. The delay is
+    pushed through the later jobs until waiting absorbs it. Returns the added lateness, or None if a
+    later window or the shift end is missed. Batch insertion and real-time offers both use it.
+    """
+    t = leave
+    extra_late = 0.0
+    n = len(starts)
+    for i, k in enumerate(range(pos, n)):
+        windows, earliest, service = job_at(k)
+        fit = earliest_start_at(windows, max(t + legs[i], earliest), max_lateness)
+        if fit is None:
+            return None
+        if fit[0] <= starts[k] + 1e-9:
+            return extra_late  # absorbed: nothing later moves
+        extra_late += fit[1] - lateness[k]
+        t = fit[0] + service
+    if t + legs[n - pos] > shift_end + 1e-6:
+        return None
+    return extra_late
 
 
 def _insertions_by_simulation(c: Compiled, sched: RouteSchedule, job: int, metric: str,

@@ -23,7 +23,8 @@ from typing import Mapping, Sequence
 import numpy as np
 import shapely
 
-from .eligibility import area_geometry, earliest_start_at
+from .eligibility import area_geometry, earliest_start_at, skill_holders, skills_ok
+from .insertion import push_forward
 from .problem import Job, ProblemData
 from .travel import OsrmTravel
 
@@ -80,13 +81,7 @@ class OfferBoard:
         self.max_work = np.array([_INF if t.max_work_seconds is None else t.max_work_seconds for t in techs])
         self.quality = np.array([t.quality for t in techs])
         self._areas: dict[int, shapely.Geometry] = {}
-        # skill code -> (holder technician, valid_from, valid_until) arrays
-        holders: dict[str, list[tuple[int, float, float]]] = {}
-        for t, tech in enumerate(techs):
-            for s in tech.skills:
-                holders.setdefault(s.code, []).append(
-                    (t, -_INF if s.valid_from is None else s.valid_from, _INF if s.valid_until is None else s.valid_until))
-        self._skills = {code: tuple(np.array(col) for col in zip(*rows)) for code, rows in holders.items()}
+        self._skills = skill_holders(techs)
         self.routes: list[_Route] = [None] * m  # type: ignore[list-item]
         for t in range(m):
             ids = routes.get(techs[t].id, ())
@@ -144,19 +139,14 @@ class OfferBoard:
     # -- queries -------------------------------------------------------------------------
     def eligible(self, job: Job) -> np.ndarray:
         """Technicians whose skills (valid over the job's windows), load and job count allow it."""
-        m = len(self.routes)
         ok = (self._load + job.load <= self.capacity) & (self._count + 1 <= self.max_jobs)
         lo = job.windows[0].start if job.windows else -_INF
+        if job.earliest_start is not None:
+            lo = max(lo, job.earliest_start)  # as the solver's pre-check (eligibility.job_span)
         hi = job.windows[-1].end + self.problem.weights.max_lateness_seconds if job.windows else _INF
-        for code in job.required_skills:
-            if code not in self._skills:
-                return np.zeros(m, dtype=bool)
-            holder, vf, vu = self._skills[code]
-            span_lo = np.maximum(lo, self.shift_start[holder])
-            span_hi = np.minimum(hi, self.shift_end[holder])
-            has = np.zeros(m, dtype=bool)
-            has[holder[(vf <= span_lo) & (vu >= span_hi)]] = True
-            ok &= has
+        if job.required_skills:
+            has, valid = skills_ok(self._skills, job.required_skills, lo, hi, self.shift_start, self.shift_end)
+            ok &= has & valid
         return ok
 
     def rank(self, job: Job, k: int = 5, candidates: int = 48) -> list[Offer]:
@@ -202,6 +192,11 @@ class OfferBoard:
             self._areas[t] = area_geometry(area)
         return bool(shapely.intersects_xy(self._areas[t], job.location.x, job.location.y))
 
+    def _job_times(self, j: int):
+        other = self.problem.jobs[j]
+        windows = () if other.started else [(x.start, x.end) for x in other.windows]
+        return windows, -_INF if other.earliest_start is None else float(other.earliest_start), float(other.service_seconds)
+
     def _best_position(self, t, job, dist_to, dur_to, dist_from, dur_from) -> Offer | None:
         r = self.routes[t]
         pj = self.problem.jobs
@@ -225,29 +220,12 @@ class OfferBoard:
             extra_d = dist_to[pos] + dist_from[pos + 1] - base_d
             if r.work + extra_t + job.service_seconds > self.max_work[t] + 1e-6:
                 continue
-            clock = start + job.service_seconds
-            ok, absorbed = True, False
-            extra_late = late
-            prev_leg = dur_from[pos + 1]
-            for k in range(pos, n):
-                other = pj[r.jobs[k]]
-                arr_k = clock + prev_leg
-                if other.earliest_start is not None:
-                    arr_k = max(arr_k, other.earliest_start)
-                fit_k = earliest_start_at(() if other.started else [(x.start, x.end) for x in other.windows], arr_k, lat)
-                if fit_k is None:
-                    ok = False
-                    break
-                if fit_k[0] <= r.start[k] + 1e-9:
-                    absorbed = True
-                    break
-                extra_late += fit_k[1] - r.lateness[k]
-                clock = fit_k[0] + other.service_seconds
-                prev_leg = r.leg_dur[k + 1]
-            if not ok:
+            legs = [float(dur_from[pos + 1])] + [float(x) for x in r.leg_dur[pos + 1:n + 1]]
+            extra_late = push_forward(start + job.service_seconds, legs, pos, r.start, r.lateness, self.shift_end[t], lat,
+                                      lambda k: self._job_times(r.jobs[k]))
+            if extra_late is None:
                 continue
-            if not absorbed and clock + prev_leg > self.shift_end[t] + 1e-6:
-                continue
+            extra_late += late
             travel_cost = extra_t if self.metric == "travel_time" else extra_d
             cost = travel_cost + w.lateness_per_second * extra_late + w.quality_per_job * (1 - self.quality[t])
             if best is None or cost < best.extra_cost:
