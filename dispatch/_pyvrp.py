@@ -161,6 +161,8 @@ def _data(c: Compiled, allowed: np.ndarray, metric: str, scale: int, cost_scale:
         dm, tm = cost.copy(), dur.copy()
         dm[:, bad] = forbid_cost
         tm[:, bad] = forbid_dur
+        np.fill_diagonal(dm, 0)  # PyVRP requires zero diagonals; staying put is never a move
+        np.fill_diagonal(tm, 0)
         dist_mats.append(dm)
         dur_mats.append(tm)
 
