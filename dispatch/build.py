@@ -37,7 +37,8 @@ def objective(c: Compiled, schedules: list[RouteSchedule], metric: str) -> float
 
 def build_result(c: Compiled, why: np.ndarray, schedules: list[RouteSchedule], metric: str,
                  info: SolverInfo, with_explanations: bool = True, deadline: float | None = None) -> Result:
-    """``deadline`` (monotonic clock): past it explanations stop looking for the next-best technician."""
+    """``deadline`` (monotonic clock): past it explanations stop looking for the next-best technician
+    and reasons stop testing insertions into the final routes."""
     techs = c.problem.technicians
     routes = []
     served = np.zeros(c.n_jobs, dtype=bool)
@@ -69,7 +70,7 @@ def build_result(c: Compiled, why: np.ndarray, schedules: list[RouteSchedule], m
             work_seconds=round(s.work_seconds, 6), load=s.load, utilisation=round(util, 4),
             waiting_seconds=round(s.waiting_seconds, 6),
             breaks=tuple(BreakTime(start=round(a, 6), end=round(b, 6)) for a, b in s.breaks)))
-    unassigned = {c.problem.jobs[j].id: diagnose(c, why, schedules, int(j), metric) for j in np.flatnonzero(~served)}
+    unassigned = {c.problem.jobs[j].id: diagnose(c, why, schedules, int(j), metric, deadline) for j in np.flatnonzero(~served)}
     explanations = explain(c, why, schedules, metric, shown=shown, deadline=deadline) if with_explanations else {}
     n_served = int(served.sum())
     dist = float(sum(s.travel_distance for s in schedules))

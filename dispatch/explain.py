@@ -20,7 +20,10 @@ from .schedule import RouteSchedule
 R = UnassignedReason
 
 
-def diagnose(c: Compiled, why: np.ndarray, schedules: list[RouteSchedule], job: int, metric: str) -> Unassigned:
+def diagnose(c: Compiled, why: np.ndarray, schedules: list[RouteSchedule], job: int, metric: str,
+             deadline: float | None = None) -> Unassigned:
+    """Why ``job`` is out. Past ``deadline`` (monotonic clock) the insertion tests against the final
+    routes are skipped and the detail says so; the pre-check's reasons are always given."""
     row = why[job]
     jb = c.problem.jobs[job]
     techs = c.problem.technicians
@@ -45,6 +48,9 @@ def diagnose(c: Compiled, why: np.ndarray, schedules: list[RouteSchedule], job: 
             return Unassigned(reason=R.CAPACITY_EXHAUSTED, detail=f"load {jb.load} exceeds the capacity of every qualified technician")
         if not (row == Why.OK).any():
             return Unassigned(reason=R.NO_TECHNICIAN_FREE_IN_WINDOW, detail="no qualified technician can reach it within a window and be back by the end of the shift")
+    if deadline is not None and time.monotonic() > deadline:
+        return Unassigned(reason=R.NO_TECHNICIAN_FREE_IN_WINDOW,
+                          detail="qualified technicians exist; not tested against the final routes (time limit)")
     blocked_capacity = 0
     could_fit = []
     # The routes passing nearest are the ones a job could plausibly join; checking every
