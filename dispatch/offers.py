@@ -13,6 +13,9 @@ base, the accepted jobs in order) with its earliest schedule. For a new job it
    absorbed by waiting), the shift end and the working-time limit;
 4. returns the k cheapest offers by extra cost (travel metric + lateness + quality weight).
 
+A technician with breaks is checked by the batch insertion routine on a route compiled on its own
+(a break can move when a job is inserted), which is exact but slower than the push-forward.
+
 It does not build a full travel matrix, so a city of 2,000 technicians x 10 jobs is fine.
 """
 from __future__ import annotations
@@ -24,8 +27,10 @@ import numpy as np
 import shapely
 
 from .eligibility import area_geometry, earliest_start_at, skill_holders, skills_ok
-from .insertion import push_forward
+from .compiled import compile_problem
+from .insertion import Blocked, best_insertion, push_forward
 from .problem import Job, ProblemData
+from .schedule import simulate
 from .travel import OsrmTravel
 
 _INF = float("inf")
@@ -178,7 +183,10 @@ class OfferBoard:
             n_stops = len(self.routes[t].xy)
             sl = slice(at, at + n_stops)
             at += n_stops
-            best = self._best_position(t, job, dist_to[sl], dur_to[sl], dist_from[sl], dur_from[sl])
+            if self.problem.technicians[t].breaks:
+                best = self._best_position_with_breaks(t, job)
+            else:
+                best = self._best_position(t, job, dist_to[sl], dur_to[sl], dist_from[sl], dur_from[sl])
             if best is not None:
                 offers.append(best)
         offers.sort(key=lambda o: (o.extra_cost, o.eta, o.technician_id))
@@ -191,6 +199,23 @@ class OfferBoard:
         if t not in self._areas:
             self._areas[t] = area_geometry(area)
         return bool(shapely.intersects_xy(self._areas[t], job.location.x, job.location.y))
+
+    def _best_position_with_breaks(self, t: int, job: Job) -> Offer | None:
+        """A technician with breaks (lunch, split-shift gaps): a break may move to another leg when a
+        job is inserted, so the route is compiled on its own (a dozen points) and the batch
+        insertion routine answers -- slower than the push-forward, exact."""
+        tech = self.problem.technicians[t]
+        route = [self.problem.jobs[j] for j in self.routes[t].jobs]
+        sub = ProblemData(technicians=(tech,), jobs=tuple(route) + (job,), travel=self.travel,
+                          weights=self.problem.weights)
+        c = compile_problem(sub)
+        found = best_insertion(c, simulate(c, 0, list(range(len(route)))), len(route), self.metric,
+                               self.problem.weights.quality_per_job)
+        if isinstance(found, Blocked):
+            return None
+        return Offer(technician_id=tech.id, eta=float(found.start), arrival=float(found.arrival),
+                     extra_travel_seconds=float(found.extra_seconds), extra_distance=float(found.extra_distance),
+                     insert_position=found.position, extra_cost=float(found.extra_cost))
 
     def _job_times(self, j: int):
         other = self.problem.jobs[j]
