@@ -14,7 +14,7 @@ from dataclasses import replace
 import numpy as np
 
 from . import _pyvrp
-from ._ortools import Outcome, Search, cost_scale_for, route_with_ortools, scale_for
+from ._ortools import PROFILES, Outcome, Search, cost_scale_for, route_with_ortools, scale_for
 from .build import build_result, objective
 from .compiled import Compiled, compile_problem
 from .eligibility import Why, eligibility
@@ -136,7 +136,7 @@ def _portfolio(params: SolveParams, limit: float, uniform: bool) -> list[Search]
     first = Search(first_solution=head, metaheuristic=params.metaheuristic,
                    gls_lambda=params.gls_lambda, time_limit_seconds=limit,
                    max_solutions=params.max_solutions, seed=params.seed,
-                   profile=params.search_profile or "gls")
+                   profile=params.search_profile if params.search_profile in PROFILES else "gls")
     out = [first]
     others = [f for f in order if f != head]
     for strategy in others[: params.num_workers - 1]:
