@@ -176,7 +176,6 @@ def _check_day(c: Compiled, sched: RouteSchedule) -> None:
         sched.violations.append(f"works {sched.work_seconds:.0f} s, over max_work_seconds {int(c.max_work[tech])}")
 
 
-
 def _simulate_with_breaks(c: Compiled, tech: int, jobs: list[int], depart: float | None) -> RouteSchedule:
     """Earliest schedule when the technician has breaks: which leg takes which break is chosen by a
     small dynamic programme over (stop, breaks taken so far), keeping the earliest finish of each
