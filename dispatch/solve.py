@@ -166,7 +166,7 @@ def _with_pyvrp(c: Compiled, allowed: np.ndarray, params: SolveParams, searches:
     with ProcessPoolExecutor(max_workers=max(1, min(2, params.num_workers)), mp_context=ctx) as pool:
         # Starting the process and handing the plan back take their share of the limit too.
         fut = pool.submit(_pyvrp.route_with_pyvrp, c, allowed, metric=kwargs["metric"], scale=kwargs["scale"],
-                          cost_scale=kwargs["cost_scale"], time_limit_seconds=max(0.1, limit * 0.98 - 0.15), seed=params.seed)
+                          cost_scale=kwargs["cost_scale"], deadline=t0 + max(0.1, limit * 0.98 - 0.15), seed=params.seed)
         if params.num_workers >= 2:
             first = pool.submit(route_with_ortools, c, allowed, search=searches[0], **kwargs)
             ortools = first.result()
