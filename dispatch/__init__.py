@@ -9,7 +9,7 @@ It imports nothing from the web service (app/), FastAPI or SQLAlchemy.
 """
 from .errors import DispatchError, ProblemError, TravelError
 from .params import SolveParams
-from .problem import Job, Location, ProblemData, Shift, Skill, Technician, TimeWindow, Weights, problem_schema
+from .problem import Break, Job, Location, ProblemData, Shift, Skill, Technician, TimeWindow, Weights, problem_schema
 from .result import (
     Explanation,
     NextBest,
@@ -29,7 +29,7 @@ from .replan import JobOverrun, Move, NewJob, Replan, TechnicianOff, replan
 from .citysplit import solve_city
 
 __all__ = [
-    "DispatchError", "ProblemError", "TravelError", "SolveParams", "Job", "Location", "ProblemData",
+    "DispatchError", "ProblemError", "TravelError", "SolveParams", "Break", "Job", "Location", "ProblemData",
     "Shift", "Skill", "Technician", "TimeWindow", "Weights", "problem_schema", "Explanation",
     "NextBest", "Result", "Route", "SolverInfo", "Stop", "Totals", "Unassigned", "UnassignedReason",
     "plan_schema", "solve", "EuclideanTravel", "GreatCircleTravel", "OsrmTravel",

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+from ortools.util import optional_boolean_pb2
 
 from .compiled import INF_TIME, Compiled
 
@@ -31,6 +32,7 @@ class Search:
     time_limit_seconds: float = 10.0
     max_solutions: int | None = None
     seed: int = 0
+    profile: str = "gls"  # a key of PROFILES: which neighbourhoods and acceptance the search uses
 
 
 @dataclass
@@ -116,6 +118,19 @@ def route_with_ortools(
         time_dim.CumulVar(routing.Start(v)).SetRange(int((c.shift_start[v] - t0) * scale), int((c.shift_end[v] - t0) * scale))
         time_dim.CumulVar(routing.End(v)).SetMax(int((c.shift_end[v] - t0) * scale))
         routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(v)))
+
+    # Breaks (lunch, split-shift gaps): intervals on the time dimension that no service may overlap;
+    # OR-Tools fits them into the slack or the travel between two visits, as dispatch.schedule does.
+    techs = c.problem.technicians
+    if any(t.breaks for t in techs):
+        visit = [int(node_service[manager.IndexToNode(k)] * scale) for k in range(routing.Size())]
+        for v, tech in enumerate(techs):
+            if not tech.breaks:
+                continue
+            intervals = [solver.FixedDurationIntervalVar(int((b.earliest - t0) * scale), int((b.latest - t0) * scale),
+                                                         int(b.duration * scale), False, f"break {v}.{i}")
+                         for i, b in enumerate(tech.breaks)]
+            time_dim.SetBreakIntervalsOfVehicle(intervals, v, visit)
 
     late_coef = max(1, int(round(w.lateness_per_second * cost_scale / scale))) if lat > 0 and w.lateness_per_second > 0 else 0
     jobs = c.problem.jobs
@@ -224,6 +239,7 @@ def route_with_ortools(
     params.local_search_metaheuristic = getattr(routing_enums_pb2.LocalSearchMetaheuristic, meta)
     if search.gls_lambda is not None:
         params.guided_local_search_lambda_coefficient = search.gls_lambda
+    PROFILES[search.profile](params, n)
     if search.max_solutions is not None:
         params.solution_limit = search.max_solutions
     remaining = max(0.05, search.time_limit_seconds - (time.monotonic() - t_begin))
@@ -273,3 +289,58 @@ def cost_scale_for(c: Compiled, requested: int | None) -> int:
     if requested is not None:
         return requested
     return 1 if c.problem.travel.geographic else 10
+
+
+def _gls(params, n: int) -> None:
+    """OR-Tools' defaults: guided local search over the standard operators (what solve uses)."""
+
+
+def _lns_operators(params, n: int) -> None:
+    ops = params.local_search_operators
+    for name in ("use_path_lns", "use_inactive_lns", "use_global_cheapest_insertion_close_nodes_lns",
+                 "use_local_cheapest_insertion_close_nodes_lns", "use_global_cheapest_insertion_expensive_chain_lns",
+                 "use_local_cheapest_insertion_expensive_chain_lns", "use_relocate_neighbors", "use_cross_exchange"):
+        setattr(ops, name, optional_boolean_pb2.BOOL_TRUE)
+
+
+def _bandit(params, n: int) -> None:
+    params.use_multi_armed_bandit_concatenate_operators = True
+
+
+def _reset_penalties(params, n: int) -> None:
+    params.guided_local_search_reset_penalties_on_new_best_solution = True
+
+
+def _penalties_in_operators(params, n: int) -> None:
+    params.use_guided_local_search_penalties_in_local_search_operators = True
+
+
+def _sisr(params, n: int) -> None:
+    """Iterated local search with SISR ruin and local-cheapest-insertion recreate, simulated-annealing
+    acceptance. This wheel (9.15) accepts it and the search never engages it (plans identical to
+    plain guided local search): kept so the measurement can be repeated on a newer wheel."""
+    params.use_iterated_local_search = True
+    ils = params.iterated_local_search_parameters
+    ils.perturbation_strategy = 1  # RUIN_AND_RECREATE
+    rr = ils.ruin_recreate_parameters
+    del rr.ruin_strategies[:]
+    sisr = rr.ruin_strategies.add().sisr
+    sisr.max_removed_sequence_size = 10
+    sisr.avg_num_removed_visits = min(10, max(1, n // 10))
+    sisr.bypass_factor = 0.01
+    rr.recreate_strategy.heuristic = routing_enums_pb2.FirstSolutionStrategy.LOCAL_CHEAPEST_INSERTION
+    ils.improve_perturbed_solution = True
+    ils.reference_solution_acceptance_strategy.simulated_annealing.automatic_temperatures = True
+
+
+# Search profiles: which neighbourhoods and acceptance the OR-Tools search uses. Only "gls" is used by
+# default; the others are the options measured on Solomon (dispatch/README.md), all worse or no
+# different, kept selectable through SolveParams.search_profile to repeat the measurement.
+PROFILES = {
+    "gls": _gls,
+    "gls_lns": _lns_operators,
+    "gls_bandit": _bandit,
+    "gls_reset": _reset_penalties,
+    "gls_lsops": _penalties_in_operators,
+    "ils_sisr": _sisr,
+}

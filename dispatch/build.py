@@ -5,8 +5,8 @@ import numpy as np
 
 from .compiled import Compiled
 from .explain import diagnose, explain
-from .result import Result, Route, SolverInfo, Stop, Totals
-from .schedule import RouteSchedule, simulate
+from .result import BreakTime, Result, Route, SolverInfo, Stop, Totals
+from .schedule import RouteSchedule, just_in_time
 
 
 def unassigned_penalty(c: Compiled, j: int) -> float:
@@ -36,14 +36,19 @@ def objective(c: Compiled, schedules: list[RouteSchedule], metric: str) -> float
 
 
 def build_result(c: Compiled, why: np.ndarray, schedules: list[RouteSchedule], metric: str,
-                 info: SolverInfo, with_explanations: bool = True) -> Result:
+                 info: SolverInfo, with_explanations: bool = True, deadline: float | None = None) -> Result:
+    """``deadline`` (monotonic clock): past it explanations stop looking for the next-best technician
+    and reasons stop testing insertions into the final routes."""
     techs = c.problem.technicians
     routes = []
     served = np.zeros(c.n_jobs, dtype=bool)
     on_time = 0
     lateness = 0.0
     utilisation: dict[str, float] = {}
-    for s in schedules:
+    # Reasons and explanations test insertions on the earliest schedules; people see these.
+    shown = [just_in_time(c, s) for s in schedules]
+    for s in shown:
+        waits = s.waits()
         t = s.tech
         stops = []
         for k, j in enumerate(s.jobs):
@@ -52,7 +57,7 @@ def build_result(c: Compiled, why: np.ndarray, schedules: list[RouteSchedule], m
             on_time += late <= 1e-9
             lateness += late
             stops.append(Stop(job_id=c.problem.jobs[j].id, arrival=round(s.arrival[k], 6), start=round(s.start[k], 6),
-                              end=round(s.end[k], 6), lateness=round(late, 6), travel_seconds=round(s.leg_duration[k], 6),
+                              end=round(s.end[k], 6), lateness=round(late, 6), wait=round(waits[k], 6), travel_seconds=round(s.leg_duration[k], 6),
                               travel_distance=round(s.leg_distance[k], 6)))
         shift_len = float(c.shift_end[t] - c.shift_start[t])
         util = s.work_seconds / shift_len if shift_len > 0 and s.jobs else 0.0
@@ -62,9 +67,11 @@ def build_result(c: Compiled, why: np.ndarray, schedules: list[RouteSchedule], m
             return_time=round(s.return_time, 6), travel_seconds=round(s.travel_seconds, 6),
             travel_distance=round(s.travel_distance, 6),
             service_seconds=float(sum(e - st for st, e in zip(s.start, s.end))),
-            work_seconds=round(s.work_seconds, 6), load=s.load, utilisation=round(util, 4)))
-    unassigned = {c.problem.jobs[j].id: diagnose(c, why, schedules, int(j), metric) for j in np.flatnonzero(~served)}
-    explanations = explain(c, why, schedules, metric) if with_explanations else {}
+            work_seconds=round(s.work_seconds, 6), load=s.load, utilisation=round(util, 4),
+            waiting_seconds=round(s.waiting_seconds, 6),
+            breaks=tuple(BreakTime(start=round(a, 6), end=round(b, 6)) for a, b in s.breaks)))
+    unassigned = {c.problem.jobs[j].id: diagnose(c, why, schedules, int(j), metric, deadline) for j in np.flatnonzero(~served)}
+    explanations = explain(c, why, schedules, metric, shown=shown, deadline=deadline) if with_explanations else {}
     n_served = int(served.sum())
     dist = float(sum(s.travel_distance for s in schedules))
     secs = float(sum(s.travel_seconds for s in schedules))

@@ -68,6 +68,41 @@ def earliest_start_at(windows, arrival: float, max_lateness: int) -> tuple[float
     return None
 
 
+SkillHolders = dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
+def skill_holders(techs) -> SkillHolders:
+    """skill code -> (holder technician, valid_from, valid_until) arrays, for vectorised checks."""
+    rows: dict[str, list[tuple[int, float, float]]] = {}
+    for t, tech in enumerate(techs):
+        for sk in tech.skills:
+            rows.setdefault(sk.code, []).append(
+                (t, -np.inf if sk.valid_from is None else sk.valid_from, np.inf if sk.valid_until is None else sk.valid_until))
+    return {code: tuple(np.array(col) for col in zip(*r)) for code, r in rows.items()}
+
+
+def skills_ok(holders: SkillHolders, codes, lo: float, hi: float, shift_start: np.ndarray,
+              shift_end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The one skill rule, for every technician at once: (holds every code, and each certificate is
+    valid over the job's possible start times [lo, hi] clipped to the technician's shift).
+    Used by the solver's pre-check and by real-time offers."""
+    m = len(shift_start)
+    has_all = np.ones(m, dtype=bool)
+    valid_all = np.ones(m, dtype=bool)
+    span_lo = np.maximum(lo, shift_start)
+    span_hi = np.minimum(hi, shift_end)
+    for code in codes:
+        has = np.zeros(m, dtype=bool)
+        valid = np.zeros(m, dtype=bool)
+        if code in holders:
+            holder, vf, vu = holders[code]
+            has[holder] = True
+            valid[holder[(vf <= span_lo[holder]) & (vu >= span_hi[holder])]] = True
+        has_all &= has
+        valid_all &= valid
+    return has_all, valid_all
+
+
 def eligibility(c: Compiled) -> np.ndarray:
     """(n_jobs, n_techs) array of ``Why`` codes; ``Why.OK`` where the technician may take the job.
 
@@ -83,13 +118,7 @@ def eligibility(c: Compiled) -> np.ndarray:
         return why
     covered = coverage(c)
     techs = c.problem.technicians
-    # skill code -> (holder technician, valid_from, valid_until) arrays, for vectorised checks
-    holders: dict[str, list[tuple[int, float, float]]] = {}
-    for t, tech in enumerate(techs):
-        for sk in tech.skills:
-            holders.setdefault(sk.code, []).append(
-                (t, -np.inf if sk.valid_from is None else sk.valid_from, np.inf if sk.valid_until is None else sk.valid_until))
-    skill_arrays = {code: tuple(np.array(col) for col in zip(*rows)) for code, rows in holders.items()}
+    holders = skill_holders(techs)
     lat = c.max_lateness
     arrive = c.shift_start[None, :] + c.dur[c.tech_start_point[None, :], c.job_point[:, None]]  # (n, m)
     back = c.dur[c.job_point[:, None], c.tech_end_point[None, :]]  # (n, m)
@@ -102,19 +131,7 @@ def eligibility(c: Compiled) -> np.ndarray:
             row[~covered[j]] = Why.OUTSIDE_AREA
             lo, hi = job_span(c, j)
             if job.required_skills:
-                has_all = np.ones(m, dtype=bool)
-                valid_all = np.ones(m, dtype=bool)
-                span_lo = np.maximum(lo, c.shift_start)
-                span_hi = np.minimum(hi, c.shift_end)
-                for code in job.required_skills:
-                    has = np.zeros(m, dtype=bool)
-                    valid = np.zeros(m, dtype=bool)
-                    if code in skill_arrays:
-                        holder, vf, vu = skill_arrays[code]
-                        has[holder] = True
-                        valid[holder[(vf <= span_lo[holder]) & (vu >= span_hi[holder])]] = True
-                    has_all &= has
-                    valid_all &= valid
+                has_all, valid_all = skills_ok(holders, job.required_skills, lo, hi, c.shift_start, c.shift_end)
                 ok = row == Why.OK
                 row[ok & ~has_all] = Why.SKILL_MISSING
                 row[ok & has_all & ~valid_all] = Why.CERTIFICATE_EXPIRED

@@ -7,6 +7,8 @@ what blocks every one of them it is CAPACITY_EXHAUSTED, otherwise NO_TECHNICIAN_
 """
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from .compiled import Compiled
@@ -18,7 +20,10 @@ from .schedule import RouteSchedule
 R = UnassignedReason
 
 
-def diagnose(c: Compiled, why: np.ndarray, schedules: list[RouteSchedule], job: int, metric: str) -> Unassigned:
+def diagnose(c: Compiled, why: np.ndarray, schedules: list[RouteSchedule], job: int, metric: str,
+             deadline: float | None = None) -> Unassigned:
+    """Why ``job`` is out. Past ``deadline`` (monotonic clock) the insertion tests against the final
+    routes are skipped and the detail says so; the pre-check's reasons are always given."""
     row = why[job]
     jb = c.problem.jobs[job]
     techs = c.problem.technicians
@@ -43,6 +48,9 @@ def diagnose(c: Compiled, why: np.ndarray, schedules: list[RouteSchedule], job: 
             return Unassigned(reason=R.CAPACITY_EXHAUSTED, detail=f"load {jb.load} exceeds the capacity of every qualified technician")
         if not (row == Why.OK).any():
             return Unassigned(reason=R.NO_TECHNICIAN_FREE_IN_WINDOW, detail="no qualified technician can reach it within a window and be back by the end of the shift")
+    if deadline is not None and time.monotonic() > deadline:
+        return Unassigned(reason=R.NO_TECHNICIAN_FREE_IN_WINDOW,
+                          detail="qualified technicians exist; not tested against the final routes (time limit)")
     blocked_capacity = 0
     could_fit = []
     # The routes passing nearest are the ones a job could plausibly join; checking every
@@ -81,8 +89,14 @@ def _near_techs(c: Compiled, schedules: list[RouteSchedule], job: int, candidate
 
 
 def explain(c: Compiled, why: np.ndarray, schedules: list[RouteSchedule], metric: str,
-            candidates: int = 5) -> dict[str, Explanation]:
-    """For each assigned job: travel in, window fit, skills, and the next-best technician."""
+            candidates: int = 5, shown: list[RouteSchedule] | None = None,
+            deadline: float | None = None) -> dict[str, Explanation]:
+    """For each assigned job: travel in, window fit, skills, and the next-best technician.
+
+    Insertions are tested on the earliest ``schedules``; the times quoted come from ``shown`` (the
+    just-in-time schedules the plan reports), so the text matches what the technician sees. Past
+    ``deadline`` (monotonic clock) the next-best search is skipped, and the text says so.
+    """
     out: dict[str, Explanation] = {}
     techs = c.problem.technicians
     qw = c.problem.weights.quality_per_job
@@ -94,6 +108,8 @@ def explain(c: Compiled, why: np.ndarray, schedules: list[RouteSchedule], metric
 
     for sched in schedules:
         t = sched.tech
+        seen = shown[t] if shown is not None else sched
+        waits = seen.waits()
         stops = [int(c.tech_start_point[t])] + [int(c.job_point[r]) for r in sched.jobs] + [int(c.tech_end_point[t])]
         for k, j in enumerate(sched.jobs):
             job = c.problem.jobs[j]
@@ -101,14 +117,14 @@ def explain(c: Compiled, why: np.ndarray, schedules: list[RouteSchedule], metric
             mat = c.dur if metric == "travel_time" else c.dist
             base = float(mat[a, b]) if len(sched.jobs) > 1 else 0.0
             own = float(mat[a, p]) + float(mat[p, b]) - base
-            start, late = sched.start[k], sched.lateness[k]
+            start, late = seen.start[k], seen.lateness[k]
             if job.started:
                 fit = "already under way"
             elif not c.windows[j]:
                 fit = f"starts {clock(start)}, no window"
             else:
                 ws, we = next(((ws, we) for ws, we in c.windows[j] if ws <= start <= we + c.max_lateness), c.windows[j][-1])
-                wait = start - max(sched.arrival[k], float(c.earliest[j]))
+                wait = waits[k]
                 fit = f"starts {clock(start)} in window {clock(ws)}-{clock(we)}"
                 if late > 0:
                     fit += f", {late / 60:.0f} min late"
@@ -117,7 +133,8 @@ def explain(c: Compiled, why: np.ndarray, schedules: list[RouteSchedule], metric
             others = np.flatnonzero(why[j] == Why.OK)
             others = others[others != t]
             nb = None
-            if len(others) and candidates > 0:
+            late_now = deadline is not None and time.monotonic() > deadline
+            if len(others) and candidates > 0 and not late_now:
                 best = None
                 for o in _near_techs(c, schedules, j, others, candidates):
                     ins = best_insertion(c, schedules[o], j, metric, qw)
@@ -134,6 +151,8 @@ def explain(c: Compiled, why: np.ndarray, schedules: list[RouteSchedule], metric
                 text += f"; next best {nb.technician_id} would add {cost_text(nb.extra_cost)} (here {cost_text(own)})"
             elif job.pinned_technician is not None:
                 text += "; pinned to this technician"
+            elif len(others) and late_now:
+                text += "; next best not searched (time limit)"
             else:
                 text += "; no other technician could take it"
             out[job.id] = Explanation(

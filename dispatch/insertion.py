@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .compiled import Compiled
 from .eligibility import earliest_start_at
-from .schedule import RouteSchedule
+from .schedule import RouteSchedule, simulate
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,8 @@ def insertions(c: Compiled, sched: RouteSchedule, job: int, metric: str = "trave
     route = sched.jobs
     if sched.load + c.load[job] > c.capacity[t_idx] or len(route) + 1 > c.max_jobs[t_idx]:
         return Blocked("capacity")
+    if c.problem.technicians[t_idx].breaks:
+        return _insertions_by_simulation(c, sched, job, metric, quality_weight)
     dist, dur = c.dist, c.dur
     lat = c.max_lateness
     w = c.problem.weights
@@ -69,35 +71,70 @@ def insertions(c: Compiled, sched: RouteSchedule, job: int, metric: str = "trave
         if work + extra_t + service > c.max_work[t_idx] + 1e-6:
             blocked_by_work = True
             continue
-        t = start + service
-        here = p
-        extra_late = late
-        ok = True
-        absorbed = False
-        for k in range(pos, len(route)):
-            r = route[k]
-            q = int(c.job_point[r])
-            arr_k = t + float(dur[here, q])
-            ready_k = max(arr_k, float(c.earliest[r]))
-            fit_k = earliest_start_at(c.windows[r], ready_k, lat)
-            if fit_k is None:
-                ok = False
-                break
-            if fit_k[0] <= sched.start[k] + 1e-9:
-                absorbed = True
-                break
-            extra_late += fit_k[1] - sched.lateness[k]
-            t = fit_k[0] + float(c.service[r])
-            here = q
-        if not ok:
+        nxt = [int(c.job_point[route[k]]) for k in range(pos, len(route))] + [end_pt]
+        legs = [float(dur[x, y]) for x, y in zip([p] + nxt[:-1], nxt)]
+        extra_late = push_forward(
+            start + service, legs, pos, sched.start, sched.lateness, shift_end, lat,
+            lambda k: (c.windows[route[k]], float(c.earliest[route[k]]), float(c.service[route[k]])))
+        if extra_late is None:
             continue
-        if not absorbed:
-            back = t + float(dur[here, end_pt])
-            if back > shift_end + 1e-6:
-                continue
+        extra_late += late
         travel_cost = extra_t if metric == "travel_time" else extra_d
         cost = travel_cost + extra_late * w.lateness_per_second + quality_cost
         out.append(Insertion(t_idx, pos, cost, extra_d, extra_t, start, arrival))
+    if not out:
+        return Blocked("capacity" if blocked_by_work else "time")
+    return out
+
+
+def push_forward(leave: float, legs: list[float], pos: int, starts: list[float], lateness: list[float],
+                 shift_end: float, max_lateness: int, job_at) -> float | None:
+    """The one feasibility rule for putting a job before ``pos`` in a route without breaks.
+
+    ``leave`` is when the technician leaves the new job, ``legs[i]`` the travel into the route's
+    job ``pos + i`` (the last leg goes home), ``starts``/``lateness`` the route's current earliest
+    schedule, ``job_at(k)`` the (windows, earliest start, service) of route job ``k``. The delay is
+    pushed through the later jobs until waiting absorbs it. Returns the added lateness, or None if a
+    later window or the shift end is missed. Batch insertion and real-time offers both use it.
+    """
+    t = leave
+    extra_late = 0.0
+    n = len(starts)
+    for i, k in enumerate(range(pos, n)):
+        windows, earliest, service = job_at(k)
+        fit = earliest_start_at(windows, max(t + legs[i], earliest), max_lateness)
+        if fit is None:
+            return None
+        if fit[0] <= starts[k] + 1e-9:
+            return extra_late  # absorbed: nothing later moves
+        extra_late += fit[1] - lateness[k]
+        t = fit[0] + service
+    if t + legs[n - pos] > shift_end + 1e-6:
+        return None
+    return extra_late
+
+
+def _insertions_by_simulation(c: Compiled, sched: RouteSchedule, job: int, metric: str,
+                              quality_weight: float) -> list[Insertion] | Blocked:
+    """The same answer for a technician with breaks: a break can move to another leg when a job is
+    inserted, so the push-forward shortcut does not hold; each position is timed in full."""
+    t_idx, route = sched.tech, sched.jobs
+    w = c.problem.weights
+    first = 1 if route and c.problem.jobs[route[0]].started else 0
+    quality_cost = quality_weight * (1.0 - float(c.quality[t_idx]))
+    out: list[Insertion] = []
+    blocked_by_work = False
+    for pos in range(first, len(route) + 1):
+        new = simulate(c, t_idx, route[:pos] + [job] + route[pos:])
+        if not new.feasible:
+            blocked_by_work |= any("max_work" in v for v in new.violations)
+            continue
+        extra_d = new.travel_distance - sched.travel_distance
+        extra_t = new.travel_seconds - sched.travel_seconds
+        extra_late = float(sum(new.lateness)) - float(sum(sched.lateness))
+        travel_cost = extra_t if metric == "travel_time" else extra_d
+        cost = travel_cost + extra_late * w.lateness_per_second + quality_cost
+        out.append(Insertion(t_idx, pos, cost, extra_d, extra_t, new.start[pos], new.arrival[pos]))
     if not out:
         return Blocked("capacity" if blocked_by_work else "time")
     return out

@@ -13,6 +13,9 @@ base, the accepted jobs in order) with its earliest schedule. For a new job it
    absorbed by waiting), the shift end and the working-time limit;
 4. returns the k cheapest offers by extra cost (travel metric + lateness + quality weight).
 
+A technician with breaks is checked by the batch insertion routine on a route compiled on its own
+(a break can move when a job is inserted), which is exact but slower than the push-forward.
+
 It does not build a full travel matrix, so a city of 2,000 technicians x 10 jobs is fine.
 """
 from __future__ import annotations
@@ -23,8 +26,11 @@ from typing import Mapping, Sequence
 import numpy as np
 import shapely
 
-from .eligibility import area_geometry, earliest_start_at
+from .eligibility import area_geometry, earliest_start_at, skill_holders, skills_ok
+from .compiled import compile_problem
+from .insertion import Blocked, best_insertion, push_forward
 from .problem import Job, ProblemData
+from .schedule import simulate
 from .travel import OsrmTravel
 
 _INF = float("inf")
@@ -80,13 +86,7 @@ class OfferBoard:
         self.max_work = np.array([_INF if t.max_work_seconds is None else t.max_work_seconds for t in techs])
         self.quality = np.array([t.quality for t in techs])
         self._areas: dict[int, shapely.Geometry] = {}
-        # skill code -> (holder technician, valid_from, valid_until) arrays
-        holders: dict[str, list[tuple[int, float, float]]] = {}
-        for t, tech in enumerate(techs):
-            for s in tech.skills:
-                holders.setdefault(s.code, []).append(
-                    (t, -_INF if s.valid_from is None else s.valid_from, _INF if s.valid_until is None else s.valid_until))
-        self._skills = {code: tuple(np.array(col) for col in zip(*rows)) for code, rows in holders.items()}
+        self._skills = skill_holders(techs)
         self.routes: list[_Route] = [None] * m  # type: ignore[list-item]
         for t in range(m):
             ids = routes.get(techs[t].id, ())
@@ -144,19 +144,14 @@ class OfferBoard:
     # -- queries -------------------------------------------------------------------------
     def eligible(self, job: Job) -> np.ndarray:
         """Technicians whose skills (valid over the job's windows), load and job count allow it."""
-        m = len(self.routes)
         ok = (self._load + job.load <= self.capacity) & (self._count + 1 <= self.max_jobs)
         lo = job.windows[0].start if job.windows else -_INF
+        if job.earliest_start is not None:
+            lo = max(lo, job.earliest_start)  # as the solver's pre-check (eligibility.job_span)
         hi = job.windows[-1].end + self.problem.weights.max_lateness_seconds if job.windows else _INF
-        for code in job.required_skills:
-            if code not in self._skills:
-                return np.zeros(m, dtype=bool)
-            holder, vf, vu = self._skills[code]
-            span_lo = np.maximum(lo, self.shift_start[holder])
-            span_hi = np.minimum(hi, self.shift_end[holder])
-            has = np.zeros(m, dtype=bool)
-            has[holder[(vf <= span_lo) & (vu >= span_hi)]] = True
-            ok &= has
+        if job.required_skills:
+            has, valid = skills_ok(self._skills, job.required_skills, lo, hi, self.shift_start, self.shift_end)
+            ok &= has & valid
         return ok
 
     def rank(self, job: Job, k: int = 5, candidates: int = 48) -> list[Offer]:
@@ -188,7 +183,10 @@ class OfferBoard:
             n_stops = len(self.routes[t].xy)
             sl = slice(at, at + n_stops)
             at += n_stops
-            best = self._best_position(t, job, dist_to[sl], dur_to[sl], dist_from[sl], dur_from[sl])
+            if self.problem.technicians[t].breaks:
+                best = self._best_position_with_breaks(t, job)
+            else:
+                best = self._best_position(t, job, dist_to[sl], dur_to[sl], dist_from[sl], dur_from[sl])
             if best is not None:
                 offers.append(best)
         offers.sort(key=lambda o: (o.extra_cost, o.eta, o.technician_id))
@@ -201,6 +199,28 @@ class OfferBoard:
         if t not in self._areas:
             self._areas[t] = area_geometry(area)
         return bool(shapely.intersects_xy(self._areas[t], job.location.x, job.location.y))
+
+    def _best_position_with_breaks(self, t: int, job: Job) -> Offer | None:
+        """A technician with breaks (lunch, split-shift gaps): a break may move to another leg when a
+        job is inserted, so the route is compiled on its own (a dozen points) and the batch
+        insertion routine answers -- slower than the push-forward, exact."""
+        tech = self.problem.technicians[t]
+        route = [self.problem.jobs[j] for j in self.routes[t].jobs]
+        sub = ProblemData(technicians=(tech,), jobs=tuple(route) + (job,), travel=self.travel,
+                          weights=self.problem.weights)
+        c = compile_problem(sub)
+        found = best_insertion(c, simulate(c, 0, list(range(len(route)))), len(route), self.metric,
+                               self.problem.weights.quality_per_job)
+        if isinstance(found, Blocked):
+            return None
+        return Offer(technician_id=tech.id, eta=float(found.start), arrival=float(found.arrival),
+                     extra_travel_seconds=float(found.extra_seconds), extra_distance=float(found.extra_distance),
+                     insert_position=found.position, extra_cost=float(found.extra_cost))
+
+    def _job_times(self, j: int):
+        other = self.problem.jobs[j]
+        windows = () if other.started else [(x.start, x.end) for x in other.windows]
+        return windows, -_INF if other.earliest_start is None else float(other.earliest_start), float(other.service_seconds)
 
     def _best_position(self, t, job, dist_to, dur_to, dist_from, dur_from) -> Offer | None:
         r = self.routes[t]
@@ -225,29 +245,12 @@ class OfferBoard:
             extra_d = dist_to[pos] + dist_from[pos + 1] - base_d
             if r.work + extra_t + job.service_seconds > self.max_work[t] + 1e-6:
                 continue
-            clock = start + job.service_seconds
-            ok, absorbed = True, False
-            extra_late = late
-            prev_leg = dur_from[pos + 1]
-            for k in range(pos, n):
-                other = pj[r.jobs[k]]
-                arr_k = clock + prev_leg
-                if other.earliest_start is not None:
-                    arr_k = max(arr_k, other.earliest_start)
-                fit_k = earliest_start_at(() if other.started else [(x.start, x.end) for x in other.windows], arr_k, lat)
-                if fit_k is None:
-                    ok = False
-                    break
-                if fit_k[0] <= r.start[k] + 1e-9:
-                    absorbed = True
-                    break
-                extra_late += fit_k[1] - r.lateness[k]
-                clock = fit_k[0] + other.service_seconds
-                prev_leg = r.leg_dur[k + 1]
-            if not ok:
+            legs = [float(dur_from[pos + 1])] + [float(x) for x in r.leg_dur[pos + 1:n + 1]]
+            extra_late = push_forward(start + job.service_seconds, legs, pos, r.start, r.lateness, self.shift_end[t], lat,
+                                      lambda k: self._job_times(r.jobs[k]))
+            if extra_late is None:
                 continue
-            if not absorbed and clock + prev_leg > self.shift_end[t] + 1e-6:
-                continue
+            extra_late += late
             travel_cost = extra_t if self.metric == "travel_time" else extra_d
             cost = travel_cost + w.lateness_per_second * extra_late + w.quality_per_job * (1 - self.quality[t])
             if best is None or cost < best.extra_cost:

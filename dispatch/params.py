@@ -39,6 +39,7 @@ class SolveParams(BaseModel):
     objective: Literal["travel_time", "distance"] = "travel_time"
     first_solution: str | None = Field(None, description="OR-Tools construction; None = chosen by problem shape (see README)")
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
+    search_profile: str | None = Field(None, description="pyvrp, or an OR-Tools profile (gls, gls_lns, gls_bandit, gls_reset, gls_lsops, ils_sisr: see README); None = chosen by problem shape")
     gls_lambda: float | None = Field(None, gt=0, description="guided local search lambda (OR-Tools default 0.1)")
     max_solutions: int | None = Field(None, ge=1, description="stop after this many accepted solutions")
     num_workers: int = Field(1, ge=1, le=8)
@@ -52,6 +53,16 @@ class SolveParams(BaseModel):
     def _first(cls, value: str | None) -> str | None:
         if value is not None and value not in FIRST_SOLUTIONS:
             raise ValueError(f"unknown first solution strategy {value!r}; one of {', '.join(FIRST_SOLUTIONS)}")
+        return value
+
+    @field_validator("search_profile")
+    @classmethod
+    def _profile(cls, value: str | None) -> str | None:
+        from ._ortools import PROFILES  # the profiles' one home; imported late to keep params light
+
+        allowed = ("pyvrp", *PROFILES)
+        if value is not None and value not in allowed:
+            raise ValueError(f"unknown search profile {value!r}; one of {', '.join(allowed)}")
         return value
 
     @field_validator("metaheuristic")

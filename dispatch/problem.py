@@ -97,6 +97,26 @@ class Skill(_Frozen):
         return True
 
 
+class Break(_Frozen):
+    """A pause of ``duration`` seconds that must start between ``earliest`` and ``latest``.
+
+    A lunch break is e.g. 30 minutes starting between 11:30 and 13:00; the gap of a split shift is a
+    break whose start is fixed (``earliest == latest``) and whose duration is the gap. No travel and
+    no service happen during a break; it may be taken at a job's address, on the way (drive, pause,
+    drive on), at the base before leaving or after coming back.
+    """
+
+    earliest: int
+    latest: int
+    duration: int = Field(..., ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Break":
+        if self.latest < self.earliest:
+            raise ValueError(f"latest {self.latest} before earliest {self.earliest}")
+        return self
+
+
 def _check_area(area: MultiPolygon | None) -> MultiPolygon | None:
     if area is None:
         return None
@@ -119,7 +139,8 @@ class Technician(_Frozen):
     "goes anywhere". ``capacity`` limits the summed ``load`` of the jobs on the route (delivery
     crews); None = unlimited. ``max_work_seconds`` limits travel + service time. ``quality`` in
     [0, 1] is the technician's quality score (ratings, rework rate); with
-    ``Weights.quality_per_job`` the plan prefers better technicians.
+    ``Weights.quality_per_job`` the plan prefers better technicians. ``breaks`` (sorted) are
+    pauses inside the shift: a lunch break, or the gap of a split shift (see :class:`Break`).
     """
 
     id: str = Field(..., min_length=1)
@@ -132,6 +153,7 @@ class Technician(_Frozen):
     max_work_seconds: int | None = Field(None, ge=0)
     capacity: int | None = Field(None, ge=0)
     quality: float = Field(1.0, ge=0.0, le=1.0)
+    breaks: tuple[Break, ...] = ()
 
     @field_validator("skills", mode="before")
     @classmethod
@@ -144,6 +166,18 @@ class Technician(_Frozen):
     @classmethod
     def _area(cls, value: MultiPolygon | None) -> MultiPolygon | None:
         return _check_area(value)
+
+    @model_validator(mode="after")
+    def _breaks_in_shift(self) -> "Technician":
+        prev = None
+        for i, b in enumerate(self.breaks):
+            if b.earliest < self.shift.start or b.latest + b.duration > self.shift.end:
+                raise ValueError(f"breaks[{i}]: {b.earliest}..{b.latest} + {b.duration} s is not inside the shift {self.shift.start}..{self.shift.end}")
+            # Taken in list order; windows sorted both ways make that order always possible.
+            if prev is not None and (b.earliest < prev.earliest or b.latest < prev.latest):
+                raise ValueError(f"breaks[{i}]: not after breaks[{i - 1}]; sort breaks by their window")
+            prev = b
+        return self
 
     @property
     def end_location(self) -> Location:

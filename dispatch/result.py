@@ -37,12 +37,24 @@ class Stop(_Frozen):
     start: float
     end: float
     lateness: float = 0.0
+    wait: float = Field(0.0, description="idle time before the start (after travel and any break)")
     travel_seconds: float = Field(..., description="travel time from the previous stop")
     travel_distance: float = Field(..., description="distance from the previous stop")
 
 
+class BreakTime(_Frozen):
+    """When a technician's break is planned."""
+
+    start: float
+    end: float
+
+
 class Route(_Frozen):
-    """A technician's day. An idle technician has no stops and no travel."""
+    """A technician's day. An idle technician has no stops and no travel.
+
+    Times are just in time: ``departure`` is the latest that keeps every window and the day's end,
+    so ``waiting_seconds`` is only the idle time a later departure could not remove.
+    """
 
     technician_id: str
     stops: tuple[Stop, ...]
@@ -54,6 +66,8 @@ class Route(_Frozen):
     work_seconds: float = Field(..., description="travel + service")
     load: int
     utilisation: float = Field(..., description="work_seconds / shift length")
+    waiting_seconds: float = Field(0.0, description="idle time between departure and return (not travel, service or a break)")
+    breaks: tuple[BreakTime, ...] = ()
 
     @property
     def job_ids(self) -> list[str]:

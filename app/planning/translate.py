@@ -69,7 +69,9 @@ def _skills(tech: Technician, ctx: DayContext) -> tuple[dispatch.Skill, ...]:
     return tuple(out)
 
 
-def technicians_on_shift(session: Session, ctx: DayContext) -> list[tuple[Technician, WeeklyShift]]:
+def technicians_on_shift(session: Session, ctx: DayContext) -> list[tuple[Technician, list[tuple[int, int]]]]:
+    """Active technicians working that day, each with the day's working periods (start, end minute),
+    sorted and with overlapping or touching periods merged."""
     weekday = ctx.local_date.weekday()
     off = select(DayOff.technician_id).where(DayOff.day == ctx.local_date)
     rows = session.execute(
@@ -79,25 +81,28 @@ def technicians_on_shift(session: Session, ctx: DayContext) -> list[tuple[Techni
         .options(selectinload(Technician.skills))
         .order_by(Technician.id, WeeklyShift.start_minute)
     ).all()
-    first: dict[uuid.UUID, tuple[Technician, WeeklyShift]] = {}
-    for tech, shift in rows:  # one working period a day: the earliest start to the latest end
-        if tech.id in first:
-            t, s0 = first[tech.id]
-            first[tech.id] = (t, WeeklyShift(weekday=weekday, start_minute=s0.start_minute,
-                                             end_minute=max(s0.end_minute, shift.end_minute)))
+    spans: dict[uuid.UUID, tuple[Technician, list[tuple[int, int]]]] = {}
+    for tech, shift in rows:
+        _, periods = spans.setdefault(tech.id, (tech, []))
+        if periods and shift.start_minute <= periods[-1][1]:
+            periods[-1] = (periods[-1][0], max(periods[-1][1], shift.end_minute))
         else:
-            first[tech.id] = (tech, shift)
-    return list(first.values())
+            periods.append((shift.start_minute, shift.end_minute))
+    return list(spans.values())
 
 
-def _technician(tech: Technician, shift: WeeklyShift, ctx: DayContext, live: bool = False) -> dispatch.Technician:
+def _technician(tech: Technician, periods: list[tuple[int, int]], ctx: DayContext, live: bool = False) -> dispatch.Technician:
     home = to_shape(tech.home_base)
     start = home
     if live and tech.on_duty and tech.last_location is not None:
         start = to_shape(tech.last_location)  # real-time offers start from where the technician is
+    # A split shift is one day with its gaps as fixed breaks, so no job (nor travel) lands in a gap.
+    gaps = tuple(dispatch.Break(earliest=a * 60, latest=a * 60, duration=(b - a) * 60)
+                 for (_, a), (b, _) in zip(periods, periods[1:]))
     return dispatch.Technician(
         id=str(tech.id),
-        shift=dispatch.Shift(start=shift.start_minute * 60, end=shift.end_minute * 60),
+        shift=dispatch.Shift(start=periods[0][0] * 60, end=periods[-1][1] * 60),
+        breaks=gaps,
         start=dispatch.Location(x=start.x, y=start.y),
         end=dispatch.Location(x=home.x, y=home.y),
         skills=_skills(tech, ctx),

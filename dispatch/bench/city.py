@@ -62,6 +62,7 @@ class CityTechnician:
     shift: tuple[int, int]
     certificates: tuple[Certificate, ...]
     districts: tuple[str, ...]
+    capacity: int | None = None  # van capacity in delivery units (the balanced profile's crews)
 
     def can_do(self, skills: tuple[str, ...], at: int = DAY_START) -> bool:
         valid = {c.skill for c in self.certificates if c.valid_until is None or c.valid_until >= at}
@@ -77,6 +78,7 @@ class CityJob:
     service_seconds: int
     skills: tuple[str, ...]
     priority: int
+    load: int = 0  # delivery units the job takes from the van
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,40 @@ def district_polygons() -> dict[str, Polygon]:
     return out
 
 
-def generate_city(jobs: int, technicians: int, seed: int) -> City:
+PROFILES = ("peak", "balanced")
+BALANCED_UTILISATION = 0.9  # work (service + expected travel) / shift hours on a balanced day
+EXPECTED_TRAVEL_S = 12 * 60  # per job, to size a balanced day's work
+
+
+def generate_city(jobs: int, technicians: int, seed: int, profile: str = "peak") -> City:
+    """``peak``: about ten jobs per technician, more work than the shifts hold (the module docstring).
+    ``balanced``: the same city with service times scaled so the work is about 0.9x the shift hours,
+    and a third of the jobs deliveries (1-3 units) by technicians whose vans carry 4-8 units, so the
+    day is limited by capacity and windows rather than by too few hours."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown city profile {profile!r}; one of {', '.join(PROFILES)}")
+    city = _peak_city(jobs, technicians, seed)
+    return city if profile == "peak" else _balanced(city, seed)
+
+
+def _balanced(city: City, seed: int) -> City:
+    from dataclasses import replace
+
+    rng = np.random.default_rng([seed, 1])  # its own stream: the peak city stays as it was
+    shift_hours = sum(t.shift[1] - t.shift[0] for t in city.technicians)
+    service = sum(j.service_seconds for j in city.jobs)
+    target = BALANCED_UTILISATION * shift_hours - EXPECTED_TRAVEL_S * len(city.jobs)
+    factor = max(0.05, target / service)
+    techs = tuple(replace(t, capacity=int(rng.integers(4, 9))) for t in city.technicians)
+    jobs = tuple(
+        replace(j, service_seconds=max(300, int(round(j.service_seconds * factor / 300)) * 300),
+                load=int(rng.integers(1, 4)) if rng.random() < 1 / 3 else 0)
+        for j in city.jobs
+    )
+    return replace(city, technicians=techs, jobs=jobs)
+
+
+def _peak_city(jobs: int, technicians: int, seed: int) -> City:
     if jobs < 1 or technicians < 1:
         raise ValueError("a city needs at least one job and one technician")
     rng = np.random.default_rng(seed)

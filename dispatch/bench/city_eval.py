@@ -4,7 +4,7 @@ A plan is, per technician, the job ids in visiting order. The evaluator recomput
 city alone (its own great-circle formula, the city's circuity and speed): the technician leaves home at
 the start of the shift, waits at a job until its window opens, and must be home by the end of the
 shift. It counts jobs done on time (service starts inside the window), late jobs, unassigned jobs and
-travel, and lists every rule the plan breaks (skills and certificates, service area, shift).
+travel, and lists every rule the plan breaks (skills and certificates, service area, shift, van capacity).
 """
 
 from __future__ import annotations
@@ -108,6 +108,9 @@ def evaluate(city: City, plan: dict[str, list[str]]) -> Evaluation:
             else:
                 result.late += 1
             time, here = start + job.service_seconds, job.location
+        load = sum(jobs[j].load for j in route if j in jobs)
+        if tech.capacity is not None and load > tech.capacity:
+            problems.append(f"{tech_id} carries {load} units, over the van's {tech.capacity}")
         metres = road_metres(city, here, tech.home)
         result.travel_km += metres / 1000
         home_at = time + travel_seconds(city, metres)

@@ -16,6 +16,7 @@ def city_problem(city: City) -> ProblemData:
             start=Location(x=t.home[0], y=t.home[1]),
             skills=tuple(Skill(code=c.skill, valid_until=c.valid_until) for c in t.certificates),
             service_area=_multipolygon(city.area(t)),
+            capacity=t.capacity,
         )
         for t in city.technicians
     )
@@ -27,6 +28,7 @@ def city_problem(city: City) -> ProblemData:
             windows=(TimeWindow(start=j.window[0], end=j.window[1]),),
             required_skills=j.skills,
             priority=j.priority,
+            load=j.load,
         )
         for j in city.jobs
     )

@@ -82,3 +82,20 @@ def test_concurrent_queries_agree():
     for t in threads:
         t.join()
     assert all(r == expected for r in results)
+
+
+def test_offers_keep_a_technicians_break():
+    from dispatch import Break
+
+    # T1 (base 0) is off 100-300 (a split-shift gap); T2 (base 100) works through. A job at 10
+    # starting 150..200 (service 10): T1 cannot (no start outside the gap fits the window), so only
+    # T2 is offered, 100 -> 10 -> 100 = 180 extra. A job at 10 starting 320..400: T1 leaves 310,
+    # arrives 320 (extra 20), T2's 180 is dearer.
+    p = planar([tech("T1", 0, end=1000, breaks=[Break(earliest=100, latest=100, duration=200)]), tech("T2", 100, end=1000)], [])
+    board = OfferBoard(p)
+    during = board.rank(job("during", 10, service=10, windows=[(150, 200)]))
+    assert [o.technician_id for o in during] == ["T2"]
+    assert during[0].extra_travel_seconds == pytest.approx(180.0)
+    after = board.rank(job("after", 10, service=10, windows=[(320, 400)]))
+    assert [o.technician_id for o in after] == ["T1", "T2"]
+    assert after[0].extra_travel_seconds == pytest.approx(20.0) and after[0].eta == pytest.approx(320.0)

@@ -134,14 +134,17 @@ def test_city_command_grades_greedy_and_solver_alike(tmp_path, capsys):
     argv = ["city", "--jobs", "40", "--technicians", "4", "--seed", "2", "--time-limit", "1.5"]
     assert main(argv + ["--first-plan-limit", "1", "--json", str(out)]) == 0
     record = json.loads(out.read_text())
-    for key in ("greedy", "first_plan", "solver"):
+    for key in ("greedy", "plain_ortools", "first_plan", "solver"):
         assert record[key]["feasible"], record[key]["violations"]
         assert record[key]["assigned"] + record[key]["unassigned"] == 40
     assert record["solver"]["seconds"] <= 1.5 + 1.0
+    assert record["comparison"]["on_time_vs_plain_ortools_jobs"] == record["solver"]["on_time"] - record["plain_ortools"]["on_time"]
+    assert "load_average" in record["solver"] and "load_average" in record["plain_ortools"]
     gain = record["comparison"]["on_time_gain_jobs"]
     assert gain == record["solver"]["on_time"] - record["greedy"]["on_time"]
     assert record["targets"] == []  # targets exist for the sizes only
-    assert "greedy dispatcher" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "greedy dispatcher" in printed and "plain OR-Tools" in printed
 
 
 def test_city_command_rejects_bad_sizes(capsys):
@@ -149,3 +152,37 @@ def test_city_command_rejects_bad_sizes(capsys):
 
     assert main(["city", "--jobs", "0"]) == 2
     assert "must be at least 1" in capsys.readouterr().err
+
+
+def test_balanced_profile_fits_the_day_and_binds_on_van_capacity():
+    peak = generate_city(jobs=300, technicians=30, seed=5)
+    balanced = generate_city(jobs=300, technicians=30, seed=5, profile="balanced")
+    assert generate_city(jobs=300, technicians=30, seed=5, profile="peak") == peak  # peak is unchanged
+    assert [j.location for j in balanced.jobs] == [j.location for j in peak.jobs]
+    shifts = sum(t.shift[1] - t.shift[0] for t in balanced.technicians)
+    work = sum(j.service_seconds for j in balanced.jobs) + 12 * 60 * len(balanced.jobs)
+    assert 0.8 * shifts <= work <= 1.0 * shifts
+    assert all(4 <= t.capacity <= 8 for t in balanced.technicians)
+    deliveries = [j for j in balanced.jobs if j.load]
+    assert 0.2 * len(balanced.jobs) < len(deliveries) < 0.45 * len(balanced.jobs)
+    assert all(1 <= j.load <= 3 for j in deliveries)
+    # The evaluator counts van loads: a plan that piles every delivery on one technician breaks it.
+    tech = balanced.technicians[0]
+    heavy = {tech.id: [j.id for j in deliveries]}
+    assert any("over the van's" in v for v in evaluate(balanced, heavy).violations)
+    # Greedy and the library's problem both respect it.
+    assert evaluate(balanced, greedy_plan(balanced)).feasible
+    problem = city_problem(balanced)
+    assert [t.capacity for t in problem.technicians] == [t.capacity for t in balanced.technicians]
+    assert [j.load for j in problem.jobs] == [j.load for j in balanced.jobs]
+
+
+def test_plain_ortools_baseline_is_feasible_for_the_evaluator():
+    from dispatch.bench.plain_ortools import plain_ortools_plan
+
+    city = generate_city(jobs=60, technicians=6, seed=4, profile="balanced")
+    plan = plain_ortools_plan(city, time_limit=1.0)
+    graded = evaluate(city, plan)
+    assert graded.feasible, graded.violations
+    assert graded.assigned > 0
+    assert graded.late == 0
