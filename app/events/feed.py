@@ -45,13 +45,23 @@ def parse_types(types: str | None, field: str = "types") -> list[str] | None:
     return wanted
 
 
+def _settled(session: Session, stmt):
+    return stmt.where(_SETTLED_PG) if session.get_bind().dialect.name == "postgresql" else stmt
+
+
+def newest(session: Session) -> Position:
+    """The position of the last readable event (START if none): everything not yet readable comes after it."""
+    row = session.execute(
+        _settled(session, select(Event.tx, Event.seq)).order_by(Event.tx.desc(), Event.seq.desc()).limit(1)
+    ).first()
+    return (row.tx, row.seq) if row else START
+
+
 def read(
     session: Session, after: Position, *, limit: int = 100, client_id: uuid.UUID | None = None,
     types: Iterable[str] | None = None,
 ) -> list[Event]:
-    stmt = select(Event).where(tuple_(Event.tx, Event.seq) > tuple_(*after))
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.where(_SETTLED_PG)
+    stmt = _settled(session, select(Event).where(tuple_(Event.tx, Event.seq) > tuple_(*after)))
     if client_id is not None:
         stmt = stmt.where(Event.client_id == client_id)
     if types:

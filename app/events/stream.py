@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.events.feed import Position, envelope, position, read, visible_to
+from app.events.feed import Position, envelope, newest, position, read, visible_to
 
 
 @dataclass(frozen=True)
@@ -54,10 +54,7 @@ class Hub:
 
     def _head(self) -> Position:
         with self.maker() as s:
-            last = (-1, 0)
-            while batch := read(s, last, limit=5000):
-                last = position(batch[-1])
-            return last
+            return newest(s)
 
     async def start(self) -> None:
         if self.task is None:
