@@ -29,7 +29,12 @@ class Settings(BaseSettings):
     # a background thread of the web process (embedded mode without Redis).
     task_queue: str = "rq"
     queue_name: str = "shifu"
+    # Same-day offers run this long; later-day offers until the evening cut-off (app/planning/expiry.py).
     offer_ttl_minutes: int = 15
+    offer_cutoff_local: str = "20:00"
+    offer_min_lead_hours: float = 2.0
+    # A technician sees the consumer's contact until this long after the job ended (app/jobs/privacy.py).
+    contact_window_hours: int = 72
     grab_offer_count: int = 3
     max_offer_rounds: int = 3
     solver_workers: int = 1

@@ -56,6 +56,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
         app.include_router(router)
     app.include_router(orders_router)
     app.include_router(orders_public_router)
+    from app.technicians.workday_routes import router as workday_router
+    from app.web_app import mount_web  # the technician app's built front end at /tech/
+
+    app.include_router(workday_router)
+    mount_web(app)
     # The service process: checklists, SLAs, prices, warranty, feedback.
     import importlib
 

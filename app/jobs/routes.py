@@ -11,6 +11,7 @@ from app.jobs.schemas import (
     AssignIn, DeclineIn, JobEventOut, JobOut, OfferCreate, OfferOut, TransitionIn, UnassignIn,
 )
 from app.pagination import paginate
+from app.jobs.lifecycle import HELD
 from app.jobs.models import Job
 from app.schemas_base import AwareDatetime, Page
 
@@ -33,12 +34,12 @@ def list_jobs(
         p, status=status, technician_id=technician_id, client_id=client_id, since=window_from, until=window_to
     )
     rows, next_cursor = paginate(session, stmt, Job, cursor, limit)
-    return Page[JobOut](items=[JobOut.of(j) for j in rows], next_cursor=next_cursor)
+    return Page[JobOut](items=[JobOut.of(j, p, session) for j in rows], next_cursor=next_cursor)
 
 
 @router.get("/{job_id}", response_model=JobOut)
 def get_job(job_id: uuid.UUID, session: SessionDep, p: PrincipalDep):
-    return JobOut.of(service.visible_job(session, job_id, p))
+    return JobOut.of(service.visible_job(session, job_id, p), p, session)
 
 
 @router.get("/{job_id}/events", response_model=list[JobEventOut])
@@ -61,25 +62,29 @@ def offer_job(job_id: uuid.UUID, body: OfferCreate, session: SessionDep, p: OpsD
 @router.post("/{job_id}/accept", response_model=JobOut)
 def accept_job(job_id: uuid.UUID, session: SessionDep, p: TechnicianDep):
     job = service.visible_job(session, job_id, p)
-    return JobOut.of(service.accept(session, job, p.technician_id, Actor.of(p)))
+    return JobOut.of(service.accept(session, job, p.technician_id, Actor.of(p)), p, session)
 
 
 @router.post("/{job_id}/decline", response_model=JobOut)
 def decline_job(job_id: uuid.UUID, body: DeclineIn, session: SessionDep, p: TechnicianDep):
     job = service.visible_job(session, job_id, p)
-    return JobOut.of(service.decline(session, job, p.technician_id, Actor.of(p), body.reason))
+    if job.technician_id == p.technician_id and job.status in HELD:  # assign mode: giving the job back
+        from app.planning.offers import give_back
+
+        return JobOut.of(give_back(session, job, p.technician_id, Actor.of(p), body.reason), p, session)
+    return JobOut.of(service.decline(session, job, p.technician_id, Actor.of(p), body.reason), p, session)
 
 
 @router.post("/{job_id}/assign", response_model=JobOut)
 def assign_job(job_id: uuid.UUID, body: AssignIn, session: SessionDep, p: OpsDep):
     job = service.get_job(session, job_id)
-    return JobOut.of(service.assign(session, job, body.technician_id, Actor.of(p), body.reason))
+    return JobOut.of(service.assign(session, job, body.technician_id, Actor.of(p), body.reason), p, session)
 
 
 @router.post("/{job_id}/unassign", response_model=JobOut)
 def unassign_job(job_id: uuid.UUID, body: UnassignIn, session: SessionDep, p: OpsDep):
     job = service.get_job(session, job_id)
-    return JobOut.of(service.unassign(session, job, Actor.of(p), body.reason))
+    return JobOut.of(service.unassign(session, job, Actor.of(p), body.reason), p, session)
 
 
 @router.post("/{job_id}/transitions", response_model=JobOut)
@@ -90,4 +95,4 @@ def transition_job(job_id: uuid.UUID, body: TransitionIn, session: SessionDep, p
     job = service.act(
         session, job, body.action, Actor.of(p), reason=body.reason, scheduled_start=body.scheduled_start, window=window
     )
-    return JobOut.of(job)
+    return JobOut.of(job, p, session)

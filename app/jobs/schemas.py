@@ -4,7 +4,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from app.geo import lonlat
-from app.jobs.lifecycle import allowed_actions
+from app.jobs.permissions import allowed_actions_for
 from app.schemas_base import AwareDatetime, Body, LocalDatetime, Out
 
 
@@ -32,11 +32,12 @@ class JobOut(Out):
     allowed_actions: list[str]
 
     @classmethod
-    def of(cls, job) -> "JobOut":
+    def of(cls, job, principal=None, session=None) -> "JobOut":
+        """`principal`: whose allowed_actions to list (None: every action the status permits)."""
         lon, lat = lonlat(job.location)
         return cls.model_validate(
             {**{k: getattr(job, k) for k in cls.model_fields if hasattr(job, k)},
-             "lon": lon, "lat": lat, "allowed_actions": allowed_actions(job.status)}
+             "lon": lon, "lat": lat, "allowed_actions": allowed_actions_for(session, job, principal)}
         )
 
 

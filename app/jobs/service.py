@@ -384,10 +384,12 @@ def act(
     reason: str | None = None,
     scheduled_start: datetime | None = None,
     window: tuple[datetime, datetime] | None = None,
+    request_key: str | None = None,
 ) -> Job:
-    """The technician's (and ops') day-of-service actions: schedule, depart, arrive, start, complete, ..."""
+    """The technician's (and ops') day-of-service actions: schedule, depart, arrive, start, complete, ...
+    `request_key`: the Idempotency-Key it came with, kept in the event so a replay can find it."""
     fields: dict[str, Any] = {}
-    data: dict[str, Any] = {}
+    data: dict[str, Any] = {"request_key": request_key} if request_key else {}
     if action == "schedule":
         if scheduled_start is None:
             raise invalid("scheduled_start", "required to schedule a job")

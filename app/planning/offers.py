@@ -1,13 +1,16 @@
 """Turning plans into offers, and keeping offers moving: re-offer on decline or expiry, then ops.
 
-Assign mode (派单): the planned technician alone is offered the job and may decline.
+Assign mode (派单): committing a plan makes the job the planned technician's at once; they may give
+it back with a reason until the offer deadline (app/planning/expiry.py), which re-offers it.
+Re-offers after a decline or expiry go to one candidate at a time.
 Grab mode (抢单): the top k ranked technicians are offered it; the first to accept wins.
+Every open offer stays open until the deadline that fits the job's day (app/planning/expiry.py).
 A job whose offers all ran out goes to the next candidates, up to `max_offer_rounds` rounds, and
 then waits in the ops queue (pending, offers exhausted).
 """
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -15,10 +18,12 @@ from sqlalchemy.orm import Session
 from app.actors import SYSTEM, Actor
 from app.clients.models import Client, DispatchMode
 from app.config import get_settings
+from app.errors import conflict, invalid
 from app.jobs import service as jobs
 from app.jobs.models import Job, JobOffer, JobStatus, OfferStatus
 from app.models_base import utcnow
 from app.orders.models import Order
+from app.planning.expiry import offer_deadline
 from app.technicians.candidates import candidates_for_job
 
 
@@ -60,7 +65,45 @@ def make_offers(
         chosen += ranked_candidates(session, job, already | set(chosen), k - len(chosen))
     if not chosen:
         return []
-    return jobs.offer(session, job, chosen, actor, timedelta(minutes=settings.offer_ttl_minutes), now=now)
+    now = now or utcnow()
+    return jobs.offer(session, job, chosen, actor, offer_deadline(job.window_start, now, settings) - now, now=now)
+
+
+def assign_planned(session: Session, job: Job, technician_id: uuid.UUID, actor: Actor, now: datetime | None = None):
+    """Assign mode at commit: the job is the planned technician's now. The offer row records it as
+    accepted, and its expires_at is their deadline to give the job back."""
+    now = now or utcnow()
+    jobs.assign(session, job, technician_id, actor, "plan committed (assign mode)")
+    o = session.scalar(select(JobOffer).where(JobOffer.job_id == job.id, JobOffer.technician_id == technician_id))
+    if o is None:
+        o = JobOffer(job_id=job.id, technician_id=technician_id)
+        session.add(o)
+    o.status, o.responded_at = OfferStatus.accepted, None
+    o.expires_at = offer_deadline(job.window_start, now, get_settings())
+    session.flush()
+    return o
+
+
+def give_back(session: Session, job: Job, technician_id: uuid.UUID, actor: Actor, reason: str | None,
+              now: datetime | None = None) -> Job:
+    """An assigned (派单) technician declines before the deadline: the job is re-offered."""
+
+    now = now or utcnow()
+    if not reason:
+        raise invalid("reason", "say why you are giving the job back", code="reason-required")
+    o = session.scalar(select(JobOffer).where(
+        JobOffer.job_id == job.id, JobOffer.technician_id == technician_id, JobOffer.status == OfferStatus.accepted,
+        JobOffer.responded_at.is_(None), JobOffer.expires_at.is_not(None)))
+    deadline = o.expires_at.replace(tzinfo=o.expires_at.tzinfo or timezone.utc) if o else None
+    if deadline is None or deadline <= now:
+        raise conflict("decline-deadline-passed",
+                       "this job can no longer be declined in the app; call the dispatcher", job_id=str(job.id),
+                       current_status=job.status)
+    jobs.unassign(session, job, actor, reason)
+    o.status, o.responded_at = OfferStatus.declined, now
+    session.flush()
+    reoffer(session, job, now)
+    return job
 
 
 def reoffer(session: Session, job: Job, now: datetime | None = None) -> list[JobOffer]:

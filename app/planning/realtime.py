@@ -5,7 +5,6 @@ spatial index); the dispatch library then prices inserting the job into each one
 """
 
 import uuid
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -14,6 +13,8 @@ from app.actors import SYSTEM, Actor
 from app.config import get_settings
 from app.jobs import service as jobs
 from app.jobs.models import Job, JobStatus
+from app.models_base import utcnow
+from app.planning.expiry import offer_deadline
 from app.planning.offers import offers_per_round
 from app.planning.translate import day_context, job_for_offer, realtime_problem
 from app.schemas_base import to_city_time
@@ -57,8 +58,9 @@ def offer_now(session: Session, job: Job, actor: Actor = SYSTEM) -> list[dict]:
     settings = get_settings()
     ranked = rank_for_job(session, job, offers_per_round(session, job))
     if ranked:
+        now = utcnow()
         jobs.offer(session, job, [uuid.UUID(r["technician_id"]) for r in ranked], actor,
-                   timedelta(minutes=settings.offer_ttl_minutes))
+                   offer_deadline(job.window_start, now, settings) - now, now=now)
     return ranked
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.actors import Actor
+from app.clients.models import DispatchMode
 from app.config import get_settings
 from app.errors import conflict, invalid, not_found
 from app.events import bus
@@ -42,14 +43,14 @@ def list_runs(session: Session, limit: int = 50) -> list[DispatchRun]:
 
 
 def commit_run(session: Session, run: DispatchRun, actor: Actor) -> dict:
-    """Planned assignments become offers (assign or grab, by the client's mode). Jobs that changed
+    """Planned assignments become the planned technician's jobs (assign mode) or offers (grab mode). Jobs that changed
     since the plan was made are skipped and counted, never overwritten."""
     if run.status == RunStatus.committed:
         raise conflict("run-already-committed", f"dispatch run {run.id} was committed at {run.committed_at.isoformat()}")
     if run.status != RunStatus.succeeded:
         raise conflict("run-not-ready", f"dispatch run {run.id} is {run.status}; only a finished plan can be committed",
                        current_status=run.status)
-    summary = {"offered": 0, "skipped_changed": 0, "kept_pinned": 0}
+    summary = {"assigned": 0, "offered": 0, "skipped_changed": 0, "kept_pinned": 0}
     stops = session.scalars(select(PlannedStop).where(PlannedStop.run_id == run.id)
                             .order_by(PlannedStop.technician_id, PlannedStop.position))
     for stop in stops:
@@ -59,6 +60,10 @@ def commit_run(session: Session, run: DispatchRun, actor: Actor) -> dict:
         job = session.get(Job, stop.job_id)
         if job.status != JobStatus.pending:
             summary["skipped_changed"] += 1
+            continue
+        if offers.dispatch_mode(session, job) == DispatchMode.assign:
+            offers.assign_planned(session, job, stop.technician_id, actor)
+            summary["assigned"] += 1
             continue
         preferred = [stop.technician_id]
         nb = (stop.explanation or {}).get("next_best")

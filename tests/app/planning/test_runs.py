@@ -83,7 +83,7 @@ def test_run_is_queued_at_once_solved_by_the_worker_and_previewed(backend, live_
 
         r = api.post(f"/v1/dispatch/runs/{run_id}/commit", headers=ops)
         assert r.status_code == 200 and r.json()["status"] == "committed"
-        assert r.json()["commit_summary"]["offered"] == 3
+        assert r.json()["commit_summary"]["assigned"] == 2 and r.json()["commit_summary"]["offered"] == 1
         with Session(backend.engine) as s:
             for job_id in city["jobs"][:3]:
                 offers = s.query(JobOffer).filter_by(job_id=job_id).all()
@@ -91,7 +91,11 @@ def test_run_is_queued_at_once_solved_by_the_worker_and_previewed(backend, live_
                 assert len(offers) == (3 if mode == "grab" else 1), (mode, offers)
                 tech = next(r["technician_id"] for r in plan["routes"] for st in r["stops"] if st["job_id"] == str(job_id))
                 assert tech in {str(o.technician_id) for o in offers}
-                assert s.get(Job, job_id).status == "offered"
+                # Assign mode: the planned technician's at once; grab mode: offered, first accept wins.
+                job = s.get(Job, job_id)
+                assert job.status == ("offered" if mode == "grab" else "accepted"), mode
+                if mode == "assign":
+                    assert str(job.technician_id) == tech and offers[0].status == "accepted"
         assert api.post(f"/v1/dispatch/runs/{run_id}/commit", headers=ops).status_code == 409
 
 
@@ -124,9 +128,9 @@ def test_expired_offers_go_to_the_next_candidates_then_to_the_ops_queue(backend,
         s.commit()
     rounds = []
     base = utcnow()
-    for hour in range(1, 5):  # each sweep an hour after the last: every open offer has expired
+    for day in range(1, 5):  # each sweep a day after the last: every open offer has expired
         with Session(backend.engine) as s:
-            later = base + timedelta(hours=hour)
+            later = base + timedelta(days=day)
             rounds.append(expire_offers(s, later))
             assert expire_offers(s, later)["expired_offers"] == 0  # a second sweep finds nothing
             s.commit()
