@@ -143,6 +143,7 @@ def home(session: Session, tech: Technician, principal, settings: Settings, here
     return {
         "technician": {"name": tech.name, "on_duty": tech.on_duty},
         "server_time": _iso(now),
+        "timezone": settings.city_timezone,
         "days": [{"date": d.isoformat(), "jobs": js} for d, js in sorted(by_day.items())],
         "offers": offers,
     }

@@ -1,0 +1,57 @@
+// The technician app's service worker: the shell (HTML, hashed JS/CSS, icons) from the cache so the
+// app opens in a basement or a lift, and the day's data (home, jobs) network-first with the last copy
+// as the fallback. Writes are never cached: they go through the app's IndexedDB outbox.
+const VERSION = 'shifu-tech-v1'
+const SHELL = ['/tech/', '/tech/manifest.webmanifest', '/tech/icons/icon-192.png']
+
+self.addEventListener('install', (e) => {
+  e.waitUntil((async () => {
+    const cache = await caches.open(VERSION)
+    await cache.addAll(SHELL)
+    // The build's hashed assets, listed by Vite's manifest: precache them with the shell.
+    try {
+      const manifest = await (await fetch('/tech/.vite/manifest.json')).json()
+      const files = new Set()
+      for (const entry of Object.values(manifest)) {
+        if (entry.file) files.add('/tech/' + entry.file)
+        for (const css of entry.css || []) files.add('/tech/' + css)
+      }
+      await cache.addAll([...files])
+    } catch { /* the shell alone still opens; assets are cached as they load */ }
+    self.skipWaiting()
+  })())
+})
+
+self.addEventListener('activate', (e) => {
+  e.waitUntil((async () => {
+    for (const key of await caches.keys()) if (key !== VERSION) await caches.delete(key)
+    await self.clients.claim()
+  })())
+})
+
+const DATA = /^\/v1\/(tech\/(home|jobs\/[^/]+)|technicians\/me(\/(quality|payouts))?)$/
+
+self.addEventListener('fetch', (e) => {
+  const url = new URL(e.request.url)
+  if (e.request.method !== 'GET' || url.origin !== location.origin) return
+  if (url.pathname.startsWith('/tech/assets/')) {
+    e.respondWith(caches.match(e.request).then((hit) => hit || fetch(e.request).then((r) => put(e.request, r))))
+  } else if (url.pathname.startsWith('/tech')) {
+    // Screens are routes of one page: any /tech/... navigation gets the shell.
+    const key = e.request.mode === 'navigate' ? '/tech/' : e.request
+    e.respondWith(fetch(e.request).then((r) => put(key, r)).catch(() => caches.match(key)))
+  } else if (DATA.test(url.pathname)) {
+    // The bearer token varies, the technician does not: one copy per path.
+    e.respondWith(fetch(e.request).then((r) => put(url.pathname + url.search, r)).catch(async () =>
+      (await caches.match(url.pathname + url.search)) || (await caches.match(url.pathname, { ignoreSearch: true })) ||
+      Response.error()))
+  }
+})
+
+async function put(key, response) {
+  if (response.ok) {
+    const cache = await caches.open(VERSION)
+    await cache.put(key, response.clone())
+  }
+  return response
+}
