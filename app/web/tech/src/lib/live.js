@@ -1,7 +1,7 @@
 // Live updates: the event stream (Server-Sent Events, GET /v1/events/stream) when the server has it,
 // polling as the fallback when it does not (404) or keeps failing; and a refresh whenever the app
 // comes back to the foreground or the network returns, which is when a phone has missed things.
-export function startLive({ token, onEvent, onRefresh, pollMs = 25000, streamUrl = '/v1/events/stream' }) {
+export function startLive({ token, onEvent, onRefresh, pollMs = 20000, streamUrl = '/v1/events/stream' }) {
   let source = null
   let timer = null
   let retry = null

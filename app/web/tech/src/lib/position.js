@@ -1,7 +1,8 @@
 // The phone's position, asked once and kept: for distances on the home screen and the check-in.
 import { state } from '../store.js'
 
-export function locate({ timeout = 10000 } = {}) {
+// The check-in asks for a fresh fix (maximumAge 0): a cached one may be from down the street.
+export function locate({ timeout = 10000, maximumAge = 30000 } = {}) {
   return new Promise((resolve, reject) => {
     if (!navigator.geolocation) return reject(new Error('no geolocation'))
     navigator.geolocation.getCurrentPosition(
@@ -10,7 +11,7 @@ export function locate({ timeout = 10000 } = {}) {
         resolve(state.position)
       },
       reject,
-      { enableHighAccuracy: true, timeout, maximumAge: 30000 },
+      { enableHighAccuracy: true, timeout, maximumAge },
     )
   })
 }
