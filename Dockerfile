@@ -3,6 +3,14 @@
 #   migrate:  docker run --rm -e SHIFU_DATABASE_URL=postgresql+psycopg://user:pw@db/shifu shifu alembic upgrade head
 #   serve:    docker run -p 8000:8000 -e SHIFU_DATABASE_URL=... -e SHIFU_SECRET_KEY=... shifu
 # Liveness: GET /healthz   Readiness (database reachable): GET /readyz
+# The browser apps (technician app at /tech/) are built in their own stage; only dist/ is shipped.
+FROM node:20-bookworm-slim AS web
+WORKDIR /web
+COPY app/web/package.json app/web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY app/web ./
+RUN npm run build
+
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
@@ -23,6 +31,7 @@ RUN uv sync --frozen --no-dev --no-install-project
 COPY alembic.ini ./
 COPY migrations ./migrations
 COPY app ./app
+COPY --from=web /web/dist ./app/web/dist
 COPY dispatch ./dispatch
 RUN uv sync --frozen --no-dev
 

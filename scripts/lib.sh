@@ -77,3 +77,40 @@ ensure_chromium() {
   [ -x /usr/bin/chromium ] && return 0
   apt_install chromium || die "install Chromium at /usr/bin/chromium (Debian/Ubuntu: apt-get install chromium) for the browser tests"
 }
+
+ensure_fonts() {
+  # Chinese glyphs for the browser tests' screenshots (and any headless rendering of the apps).
+  fc-list 2>/dev/null | grep -qiE "noto (sans|serif) cjk|wenquanyi" && return 0
+  apt_install fonts-noto-cjk || say "no CJK font installed: screenshots will show boxes for Chinese (install fonts-noto-cjk)"
+}
+
+ensure_node() {
+  # Node 20.19+ and npm build the browser apps (Vite 8).
+  if command -v node >/dev/null && node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>20||(a==20&&b>=19)?0:1)'; then
+    return 0
+  fi
+  apt_install nodejs npm || true
+  command -v node >/dev/null && node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>20||(a==20&&b>=19)?0:1)' \
+    || die "Node.js 20.19 or newer is needed to build the technician app (https://nodejs.org, or your package manager)"
+}
+
+web_stale() {
+  # The build is missing, or a source, the lock file or the build config is newer than it.
+  local built=app/web/dist/tech/index.html
+  [ -f "$built" ] || return 0
+  [ -n "$(find app/web/tech app/web/shared app/web/package-lock.json app/web/vite.config.js -newer "$built" -type f -print -quit)" ]
+}
+
+ensure_web() {
+  # Build the browser apps (app/web/dist/, served by FastAPI at /tech/) when missing or stale.
+  if [ ! -d app/web/node_modules ] || [ app/web/package-lock.json -nt app/web/node_modules/.package-lock.json ]; then
+    ensure_node
+    say "installing the front end's npm packages (npm ci)"
+    (cd app/web && npm ci --no-audit --no-fund --loglevel=error) >&2 || die "npm ci failed in app/web"
+  fi
+  if web_stale; then
+    ensure_node
+    say "building the technician app (vite build)"
+    (cd app/web && npm run build --silent) >&2 || die "the front-end build failed (cd app/web && npm run build)"
+  fi
+}

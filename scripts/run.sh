@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 ensure_python_env --no-dev
 ensure_spatialite
+ensure_web
 export SPATIALITE_LIBRARY_PATH=mod_spatialite
 say "migrating the database (${SHIFU_DATABASE_URL:-embedded var/shifu.db})"
 .venv/bin/alembic upgrade head

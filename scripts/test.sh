@@ -9,6 +9,8 @@ ensure_spatialite
 ensure_postgres
 ensure_redis
 ensure_chromium
+ensure_fonts
+ensure_web
 export SPATIALITE_LIBRARY_PATH=mod_spatialite
 say "running the test suite (SQLite/SpatiaLite and PostgreSQL/PostGIS)"
 exec .venv/bin/pytest "$@"
