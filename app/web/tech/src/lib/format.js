@@ -6,7 +6,7 @@ export const city = { timeZone: 'Asia/Shanghai' }  // replaced by the server's S
 const fmt = (opts) => new Intl.DateTimeFormat(lang.value === 'en' ? 'en-GB' : 'zh-CN', { timeZone: city.timeZone, ...opts })
 
 export function hm(iso) { return iso ? fmt({ hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(iso)) : '' }
-export function dayLabel(iso) { return iso ? fmt({ month: 'numeric', day: 'numeric', weekday: 'short' }).format(new Date(iso)) : '' }
+export function dayLabel(iso) { return iso ? fmt({ month: lang.value === 'en' ? 'short' : 'long', day: 'numeric', weekday: 'short' }).format(new Date(iso)) : '' }
 export function windowText(a, b) { return `${dayLabel(a)} ${hm(a)}–${hm(b)}` }
 export function dateTime(iso) { return iso ? `${dayLabel(iso)} ${hm(iso)}` : '' }
 export function yuan(cents) { return t('yuan', { v: (cents / 100).toFixed(cents % 100 ? 2 : 0) }) }

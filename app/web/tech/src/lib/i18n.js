@@ -38,7 +38,7 @@ const zh = {
   conflict: '未能上传', conflictHint: '订单已变化，此操作未生效：', dismiss: '知道了',
   earnings: '收入与评价', payouts: '结算记录', quality: '服务评分', ratings: '客户评价', noPayouts: '暂无结算',
   me: '我的', home: '工单', lang: 'English', back: '返回', retry: '重试', loadFailed: '加载失败',
-  updated: '订单有更新', sending: '提交中…', saved: '已保存', yuan: '¥{v}', km: '{v} 公里', m: '{v} 米',
+  updated: '订单有更新', sending: '提交中…', saved: '已保存在手机上，联网后自动上传', yuan: '¥{v}', km: '{v} 公里', m: '{v} 米',
   minutes: '{n} 分钟', hoursMinutes: '{h} 小时 {m} 分', planned: '路线第 {n} 站', offerMode: { assign: '派单', grab: '抢单' },
   photoCount: '已选 {n} 张', uploaded: '已上传 {n} 张', reasonRequired: '请选择原因',
 }
@@ -75,8 +75,8 @@ const en = {
   conflict: 'Not uploaded', conflictHint: 'The job changed; this did not take effect:', dismiss: 'OK',
   earnings: 'Earnings & quality', payouts: 'Payouts', quality: 'Quality score', ratings: 'Ratings', noPayouts: 'No payouts yet',
   me: 'Me', home: 'Jobs', lang: '中文', back: 'Back', retry: 'Retry', loadFailed: 'Could not load',
-  updated: 'Job updated', sending: 'Sending…', saved: 'Saved', yuan: '¥{v}', km: '{v} km', m: '{v} m',
-  minutes: '{n} min', hoursMinutes: '{h} h {m} min', planned: 'Stop {n} on your route', offerMode: { assign: 'Assigned', grab: 'Grab' },
+  updated: 'Job updated', sending: 'Sending…', saved: 'Saved on the phone; uploads when online', yuan: '¥{v}', km: '{v} km', m: '{v} m',
+  minutes: '{n} min', hoursMinutes: '{h} h {m} min', planned: 'Stop {n} on your route', offerMode: { assign: 'Dispatch', grab: 'Grab' },
   photoCount: '{n} selected', uploaded: '{n} uploaded', reasonRequired: 'Choose a reason',
 }
 
