@@ -1,16 +1,36 @@
 """Serves the built browser apps (app/web/dist/, made by `npm run build` in app/web) from FastAPI:
 the technician app at /tech/, every asset from this server, nothing from a CDN."""
 
+import gzip
+from functools import lru_cache
 from pathlib import Path
 
-from fastapi import FastAPI
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
 DIST = Path(__file__).resolve().parent / "web" / "dist"
 # Hashed file names never change content: cache them for a year. The shell and the service worker
 # must be re-checked on every visit, or a phone would keep an old version forever.
 IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}
 REVALIDATE = {"Cache-Control": "no-cache"}
+# Text is sent gzipped: on a slow mobile link the 390 KB of JS and CSS are 120 KB.
+COMPRESSIBLE = {".js", ".css", ".html", ".json", ".webmanifest", ".svg"}
+
+
+@lru_cache(maxsize=64)
+def _gzipped(path: Path, mtime_ns: int) -> bytes:  # the mtime keys the cache: a rebuild is seen
+    return gzip.compress(path.read_bytes(), 6)
+
+
+def _send(request: Request, path: Path, headers: dict):
+    if path.suffix in COMPRESSIBLE and "gzip" in request.headers.get("accept-encoding", ""):
+        import mimetypes
+
+        media = "application/manifest+json" if path.suffix == ".webmanifest" else (
+            mimetypes.guess_type(path.name)[0] or "application/octet-stream")
+        return Response(_gzipped(path, path.stat().st_mtime_ns), media_type=media,
+                        headers={**headers, "Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
+    return FileResponse(path, headers=headers)
 
 
 def mount_web(app: FastAPI, dist: Path = DIST) -> None:
@@ -18,7 +38,7 @@ def mount_web(app: FastAPI, dist: Path = DIST) -> None:
 
     @app.get("/tech", include_in_schema=False)
     @app.get("/tech/{path:path}", include_in_schema=False)
-    def tech_app(path: str = ""):
+    def tech_app(request: Request, path: str = ""):
         if not (root / "index.html").is_file():
             return HTMLResponse(
                 "<h1>The technician app is not built</h1><p>Run <code>scripts/run.sh</code>, or "
@@ -28,6 +48,6 @@ def mount_web(app: FastAPI, dist: Path = DIST) -> None:
             headers = IMMUTABLE if target.parent.name == "assets" else REVALIDATE
             if target.name == "sw.js":
                 headers = {**REVALIDATE, "Service-Worker-Allowed": "/tech/"}
-            return FileResponse(target, headers=headers)
+            return _send(request, target, headers)
         # Any other path is a screen of the single-page app: the shell routes it.
-        return FileResponse(root / "index.html", headers=REVALIDATE)
+        return _send(request, root / "index.html", REVALIDATE)

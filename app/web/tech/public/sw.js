@@ -37,9 +37,13 @@ self.addEventListener('fetch', (e) => {
   if (url.pathname.startsWith('/tech/assets/')) {
     e.respondWith(caches.match(e.request).then((hit) => hit || fetch(e.request).then((r) => put(e.request, r))))
   } else if (url.pathname.startsWith('/tech')) {
-    // Screens are routes of one page: any /tech/... navigation gets the shell.
+    // Screens are routes of one page: any /tech/... navigation gets the shell, from the cache at
+    // once (a slow link costs seconds per round trip) while the network refreshes it for next time.
+    // A stale shell is still whole: the hashed assets it names are precached with it.
     const key = e.request.mode === 'navigate' ? '/tech/' : e.request
-    e.respondWith(fetch(e.request).then((r) => put(key, r)).catch(() => caches.match(key)))
+    const fresh = fetch(e.request).then((r) => put(key, r))
+    e.waitUntil(fresh.catch(() => {}))
+    e.respondWith(caches.match(key).then((hit) => hit || fresh))
   } else if (DATA.test(url.pathname)) {
     // The bearer token varies, the technician does not: one copy per path.
     e.respondWith(fetch(e.request).then((r) => put(url.pathname + url.search, r)).catch(async () =>

@@ -19,6 +19,14 @@ export const state = reactive({
 function readCache(name) { try { return JSON.parse(localStorage.getItem(`shifu.cache.${name}`)) } catch { return null } }
 function writeCache(name, value) { try { localStorage.setItem(`shifu.cache.${name}`, JSON.stringify(value)) } catch { /* full */ } }
 
+// Logging out leaves nothing of this technician's day on the phone.
+export function forget() {
+  for (const k of Object.keys(localStorage)) if (k.startsWith('shifu.cache.')) localStorage.removeItem(k)
+  state.home = null
+  state.job = null
+  api.setToken(null)
+}
+
 export async function loadHome() {
   const q = state.position ? `?lon=${state.position.lon}&lat=${state.position.lat}` : ''
   const home = await api.get(`/v1/tech/home${q}`)

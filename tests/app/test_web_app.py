@@ -1,0 +1,24 @@
+"""The built technician app served by FastAPI: the shell for every screen path, hashed assets cached
+for good and gzipped, the service worker with its scope, and no path escaping the build."""
+
+from app.web_app import DIST
+
+
+def test_the_shell_assets_and_service_worker_are_served(api):
+    if not (DIST / "tech" / "index.html").is_file():
+        import pytest
+
+        pytest.fail("the technician app is not built: scripts/test.sh builds it")
+    for path in ("/tech/", "/tech/jobs/00000000-0000-0000-0000-000000000000", "/tech/me"):
+        r = api.get(path)
+        assert r.status_code == 200 and '<div id="app">' in r.text and r.headers["cache-control"] == "no-cache"
+    asset = next((DIST / "tech" / "assets").glob("*.js")).name
+    r = api.get(f"/tech/assets/{asset}", headers={"Accept-Encoding": "gzip"})
+    assert r.status_code == 200 and r.headers["content-encoding"] == "gzip"
+    assert "immutable" in r.headers["cache-control"] and r.headers["content-type"].startswith("text/javascript")
+    sw = api.get("/tech/sw.js")
+    assert sw.headers["service-worker-allowed"] == "/tech/" and "caches" in sw.text
+    assert api.get("/tech/manifest.webmanifest").json()["start_url"] == "/tech/"
+    # Outside the build is never served, however the path is spelled.
+    assert "SHIFU" not in api.get("/tech/../../config.py").text
+    assert "secret_key" not in api.get("/tech/%2e%2e/%2e%2e/config.py").text
