@@ -69,7 +69,7 @@ TYPES: dict[str, tuple[str, dict[str, str]]] = {
         "ticket_id": S, "upheld": B + _NULLABLE, "refund_cents": I + _NULLABLE}),
     "dispatch_run.finished": ("A dispatch run produced a plan (or failed).", {
         "run_id": S, "status": S, "local_date": S, "assigned": I, "unassigned": I, "message": S + _NULLABLE}),
-    "dispatch_run.committed": ("A dispatch run's plan was committed.", {"run_id": S, "offered": I, "skipped_changed": I, "kept_pinned": I}),
+    "dispatch_run.committed": ("A dispatch run's plan was committed.", {"run_id": S, "assigned": I, "offered": I, "skipped_changed": I, "kept_pinned": I}),
     "webhook.test": ("Sent on demand to check an endpoint.", {"message": S}),
 }
 VERSION = 1

@@ -1,5 +1,6 @@
 """The events API: the type catalogue, the pull API (`after` a cursor) and the live stream (SSE)."""
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
@@ -50,8 +51,13 @@ async def stream(
     if access_token and not authorization:
         authorization = f"Bearer {access_token}"
     # Its own short session: a stream may stay open for hours and must not hold a connection meanwhile.
-    with request.app.state.sessionmaker() as session:
-        principal = current_principal(session, x_api_key=x_api_key, authorization=authorization)
+    # In a worker thread, not on the event loop: on SQLite the lookup waits for the write lock, and a
+    # request holding it needs the loop to finish and commit (a 30-second deadlock otherwise).
+    def authenticate():
+        with request.app.state.sessionmaker() as session:
+            return current_principal(session, x_api_key=x_api_key, authorization=authorization)
+
+    principal = await asyncio.to_thread(authenticate)
     hub = request.app.state.event_hub
     return StreamingResponse(
         hub.subscribe(principal, position, set(wanted) if wanted else None),

@@ -11,7 +11,6 @@ from app.jobs.schemas import (
     AssignIn, DeclineIn, JobEventOut, JobOut, OfferCreate, OfferOut, TransitionIn, UnassignIn,
 )
 from app.pagination import paginate
-from app.jobs.lifecycle import HELD
 from app.jobs.models import Job
 from app.schemas_base import AwareDatetime, Page
 
@@ -68,10 +67,6 @@ def accept_job(job_id: uuid.UUID, session: SessionDep, p: TechnicianDep):
 @router.post("/{job_id}/decline", response_model=JobOut)
 def decline_job(job_id: uuid.UUID, body: DeclineIn, session: SessionDep, p: TechnicianDep):
     job = service.visible_job(session, job_id, p)
-    if job.technician_id == p.technician_id and job.status in HELD:  # assign mode: giving the job back
-        from app.planning.offers import give_back
-
-        return JobOut.of(give_back(session, job, p.technician_id, Actor.of(p), body.reason), p, session)
     return JobOut.of(service.decline(session, job, p.technician_id, Actor.of(p), body.reason), p, session)
 
 

@@ -4,10 +4,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from app.actors import Actor
-from app.auth import OpsDep, PrincipalDep, SessionDep
+from app.auth import OpsDep, PrincipalDep, SessionDep, TechnicianDep
 from app.errors import forbidden
-from app.jobs.schemas import JobOut
-from app.jobs.service import get_job, illegal
+from app.jobs.schemas import DeclineIn, JobOut
+from app.jobs.service import get_job, illegal, visible_job
 from app.planning import offers, realtime, service
 from app.planning.queue import enqueue_run
 from app.planning.schemas import PlanOut, RouteOut, RunCreate, RunOut, StopOut, UnassignedOut
@@ -84,3 +84,11 @@ def offer_job_now(job_id: uuid.UUID, session: SessionDep, p: OpsDep):
     if job.status != "pending":
         raise illegal(job, "offer")
     return {"offered": realtime.offer_now(session, job, Actor.of(p))}
+
+
+@router.post("/jobs/{job_id}/give-back", response_model=JobOut)
+def give_back_job(job_id: uuid.UUID, body: DeclineIn, session: SessionDep, p: TechnicianDep):
+    """Assign mode (派单): the planned technician declines the job it was given, with a reason, before
+    the offer deadline; dispatch re-offers it."""
+    job = visible_job(session, job_id, p)
+    return JobOut.of(offers.give_back(session, job, p.technician_id, Actor.of(p), body.reason), p, session)

@@ -22,3 +22,17 @@ def test_the_shell_assets_and_service_worker_are_served(api):
     # Outside the build is never served, however the path is spelled.
     assert "SHIFU" not in api.get("/tech/../../config.py").text
     assert "secret_key" not in api.get("/tech/%2e%2e/%2e%2e/config.py").text
+
+
+def test_the_event_types_the_app_listens_for_exist():
+    """The app subscribes by name (EventSource needs a listener per named event): a renamed type on the
+    server would silently stop its live updates."""
+    import re
+    from pathlib import Path
+
+    from app.events.catalog import TYPES
+
+    live = (Path(__file__).resolve().parents[2] / "app/web/tech/src/lib/live.js").read_text()
+    block = re.search(r"LIVE_TYPES = \[(.*?)\]", live, re.S).group(1)
+    listened = re.findall(r"'([a-z_.]+)'", block)
+    assert len(listened) >= 10 and set(listened) <= set(TYPES), set(listened) - set(TYPES)

@@ -58,9 +58,10 @@ def test_an_assigned_technician_gives_the_job_back_with_a_reason_and_it_is_reoff
     assert db.get(Job, job.id).status == "accepted" and db.get(Job, job.id).technician_id == wang.id
     assert o.expires_at.astimezone(TZ).hour == 20
     hw = technician_headers(api, wang)
-    no_reason = api.post(f"/v1/jobs/{job.id}/decline", json={}, headers=hw)
+    assert "give_back" in api.get(f"/v1/jobs/{job.id}", headers=hw).json()["allowed_actions"]
+    no_reason = api.post(f"/v1/dispatch/jobs/{job.id}/give-back", json={}, headers=hw)
     assert no_reason.status_code == 422 and no_reason.json()["field"] == "reason"
-    r = api.post(f"/v1/jobs/{job.id}/decline", json={"reason": "车坏了"}, headers=hw)
+    r = api.post(f"/v1/dispatch/jobs/{job.id}/give-back", json={"reason": "车坏了"}, headers=hw)
     assert r.status_code == 200, r.text
     db.expire_all()
     offers = {x.technician_id: x.status for x in db.query(JobOffer).filter_by(job_id=job.id)}
@@ -75,5 +76,7 @@ def test_after_the_deadline_the_assignment_cannot_be_given_back_in_the_app(api, 
     o = assign_planned(db, job, wang.id, SYSTEM)
     o.expires_at = datetime.now(timezone.utc) - timedelta(minutes=1)
     db.commit()
-    r = api.post(f"/v1/jobs/{job.id}/decline", json={"reason": "车坏了"}, headers=technician_headers(api, wang))
+    hw = technician_headers(api, wang)
+    assert "give_back" not in api.get(f"/v1/jobs/{job.id}", headers=hw).json()["allowed_actions"]
+    r = api.post(f"/v1/dispatch/jobs/{job.id}/give-back", json={"reason": "车坏了"}, headers=hw)
     assert r.status_code == 409 and r.json()["type"].endswith("/decline-deadline-passed")

@@ -1,7 +1,8 @@
 // The technician app's service worker: the shell (HTML, hashed JS/CSS, icons) from the cache so the
-// app opens in a basement or a lift, and the day's data (home, jobs) network-first with the last copy
-// as the fallback. Writes are never cached: they go through the app's IndexedDB outbox.
-const VERSION = 'shifu-tech-v1'
+// app opens in a basement or a lift. The day's data is not cached here: the app keeps its own copy,
+// updated by every answer including those to its writes, which a cached GET would contradict.
+// Writes go through the app's IndexedDB outbox.
+const VERSION = 'shifu-tech-v2'
 const SHELL = ['/tech/', '/tech/manifest.webmanifest', '/tech/icons/icon-192.png']
 
 self.addEventListener('install', (e) => {
@@ -29,8 +30,6 @@ self.addEventListener('activate', (e) => {
   })())
 })
 
-const DATA = /^\/v1\/(tech\/(home|jobs\/[^/]+)|technicians\/me(\/(quality|payouts))?)$/
-
 self.addEventListener('fetch', (e) => {
   const url = new URL(e.request.url)
   if (e.request.method !== 'GET' || url.origin !== location.origin) return
@@ -44,11 +43,6 @@ self.addEventListener('fetch', (e) => {
     const fresh = fetch(e.request).then((r) => put(key, r))
     e.waitUntil(fresh.catch(() => {}))
     e.respondWith(caches.match(key).then((hit) => hit || fresh))
-  } else if (DATA.test(url.pathname)) {
-    // The bearer token varies, the technician does not: one copy per path.
-    e.respondWith(fetch(e.request).then((r) => put(url.pathname + url.search, r)).catch(async () =>
-      (await caches.match(url.pathname + url.search)) || (await caches.match(url.pathname, { ignoreSearch: true })) ||
-      Response.error()))
   }
 })
 

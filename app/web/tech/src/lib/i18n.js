@@ -40,7 +40,7 @@ const zh = {
   me: '我的', home: '工单', lang: 'English', back: '返回', retry: '重试', loadFailed: '加载失败',
   updated: '订单有更新', sending: '提交中…', saved: '已保存在手机上，联网后自动上传', yuan: '¥{v}', km: '{v} 公里', m: '{v} 米',
   minutes: '{n} 分钟', hoursMinutes: '{h} 小时 {m} 分', planned: '路线第 {n} 站', offerMode: { assign: '派单', grab: '抢单' },
-  photoCount: '已选 {n} 张', uploaded: '已上传 {n} 张', reasonRequired: '请选择原因',
+  photoCount: '已选 {n} 张', giveBack: '退回此单', uploaded: '已上传 {n} 张', reasonRequired: '请选择原因',
 }
 
 const en = {
@@ -77,7 +77,7 @@ const en = {
   me: 'Me', home: 'Jobs', lang: '中文', back: 'Back', retry: 'Retry', loadFailed: 'Could not load',
   updated: 'Job updated', sending: 'Sending…', saved: 'Saved on the phone; uploads when online', yuan: '¥{v}', km: '{v} km', m: '{v} m',
   minutes: '{n} min', hoursMinutes: '{h} h {m} min', planned: 'Stop {n} on your route', offerMode: { assign: 'Dispatch', grab: 'Grab' },
-  photoCount: '{n} selected', uploaded: '{n} uploaded', reasonRequired: 'Choose a reason',
+  photoCount: '{n} selected', giveBack: 'Give this job back', uploaded: '{n} uploaded', reasonRequired: 'Choose a reason',
 }
 
 const messages = { zh, en }
