@@ -138,9 +138,7 @@ def test_an_air_conditioner_install_takes_at_most_30_requests(api, db):
         if not ready:
             if status.get("close.charges_settled") == "open":
                 call(api.post(f"/v1/jobs/{job.id}/charges/close", headers=hw))
-                count -= 1  # counted below with the reload the app does after it
-                view = call(api.get(f"/v1/tech/jobs/{job.id}", headers=hw))
-                count += 1
+                view = call(api.get(f"/v1/tech/jobs/{job.id}", headers=hw))  # the app reloads after it
                 continue
             break
         node = ready[0]
@@ -152,6 +150,7 @@ def test_an_air_conditioner_install_takes_at_most_30_requests(api, db):
                             checkin=at if node["evidence"].get("checkin") else None))
     assert view["job"]["status"] == "completed", [n["code"] for n in view["checklist"]["nodes"] if n["status"] == "open"]
     assert count <= 30, count
+    print(f"air-conditioner install: {count} requests from opening the job to completing it")
 
 
 def test_a_replayed_request_changes_nothing_twice(api, db):
