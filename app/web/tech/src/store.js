@@ -39,9 +39,11 @@ export async function loadHome() {
 export async function loadJob(id) {
   const cached = readCache(`job.${id}`)
   if (cached && state.job?.job?.id !== id) state.job = cached
+  const epoch = writes
   try {
     const detail = await api.get(`/v1/tech/jobs/${id}`)
-    setJob(detail)
+    // A write answered while this read was on its way is newer than it: keep the write's answer.
+    if (epoch === writes) setJob(detail)
   } catch (e) {
     if (!(e.offline && cached)) throw e  // offline with a copy: keep showing it
   }
@@ -57,6 +59,7 @@ function setJob(detail) {
 
 let queue = null
 let replayer = null
+let writes = 0  // answers to writes so far: a read that started before one is stale
 
 async function send(item) {
   const headers = { 'Idempotency-Key': item.key }
@@ -67,7 +70,10 @@ async function send(item) {
 export async function startOutbox() {
   queue = await openQueue()
   replayer = makeReplayer(queue, send, {
-    onSent: (item, answer) => { if (answer?.job && answer.job.id === state.job?.job?.id) setJob(answer) },
+    onSent: (item, answer) => {
+      writes++
+      if (answer?.job && answer.job.id === state.job?.job?.id) setJob(answer)
+    },
   })
   await refreshOutbox()
   return replay()  // items left from a previous session go first
