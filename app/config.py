@@ -15,9 +15,17 @@ class Settings(BaseSettings):
     database_url: str = f"sqlite:///{ROOT / 'var' / 'shifu.db'}"
     city_name: str = "杭州 Hangzhou"
     city_timezone: str = "Asia/Shanghai"
-    # Secret used to sign bearer tokens; the default is only fit for the embedded demo.
-    secret_key: str = "shifu-embedded-demo-secret-change-me"
     token_ttl_hours: int = 24 * 7
+    # Password hashing: scrypt at OWASP's current recommendation (N=2^17, r=8, p=1, 128 MiB a hash).
+    # Stored hashes carry their parameters; one made with others is replaced at its next login.
+    password_scrypt_n: int = 2**17
+    password_scrypt_r: int = 8
+    password_scrypt_p: int = 1
+    # Login guessing: this many failures within the window refuse further tries (429) for that
+    # username, or from that client address, until the oldest failure leaves the window.
+    login_window_minutes: int = 15
+    login_max_failures_per_username: int = 10
+    login_max_failures_per_address: int = 50
     idempotency_ttl_hours: int = 48
     batch_max_orders: int = 1000
     load_demo: bool = True

@@ -2,7 +2,7 @@
 
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from sqlalchemy import Engine, text
 
 import app.wiring  # noqa: F401,E402  (every domain subscribes to the events before a request changes anything)
@@ -18,6 +18,7 @@ from app.jobs.routes import router as jobs_router
 from app.orders.routes import public as orders_public_router
 from app.orders.routes import router as orders_router
 from app.planning.routes import router as planning_router
+from app.query_rules import check_request_inputs
 from app.technicians.routes import candidates_router, providers_router
 from app.technicians.routes import router as technicians_router
 from app.users.routes import router as users_router
@@ -41,13 +42,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
         version="0.1.0",
         description="Orders, technicians, jobs and dispatch for appliance delivery, installation and repair.",
         lifespan=lifespan,
+        # The shared input rules for query strings and path values (bodies have them in schemas_base).
+        dependencies=[Depends(check_request_inputs)],
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = sessionmaker or make_sessionmaker(engine)
     app.state.event_hub = Hub(app.state.sessionmaker, settings.event_poll_seconds, settings.event_keepalive_seconds)
     errors.install(app)
-
 
     for router in (
         users_router, clients_router, catalogue_router, jobs_router, providers_router, technicians_router,
@@ -78,7 +80,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
             with request.app.state.sessionmaker() as s:
                 s.execute(text("SELECT 1"))
         except Exception as exc:
-            raise ProblemError(503, "not-ready", f"database unreachable: {exc.__class__.__name__}") from None
+            raise ProblemError(
+                503, "not-ready", f"database unreachable: {exc.__class__.__name__}",
+                headers={"Retry-After": str(errors.RETRY_AFTER_SECONDS)},
+            ) from None
         return {"status": "ready"}
 
     return app

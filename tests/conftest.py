@@ -22,6 +22,10 @@ from app.scratchdb import create_postgis_database, migrate  # noqa: F401 (tests 
 # The browser fixtures (a live server, Chromium through Playwright), one instance for the whole run.
 pytest_plugins = ["tests.browser.fixtures"]
 
+# Test users are made by the thousand: scrypt at a fraction of the production cost (N=2^17) keeps the
+# suite fast. The hashes carry their parameters, and tests/app/test_login.py checks the production ones.
+os.environ.setdefault("SHIFU_PASSWORD_SCRYPT_N", str(2**10))
+
 PG_ADMIN_URL = os.environ.get("SHIFU_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 BACKENDS = [b for b in os.environ.get("SHIFU_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
 

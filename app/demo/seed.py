@@ -105,10 +105,12 @@ def seed_demo(session: Session, technicians: int = 60, orders: int = 40, seed: i
         techs.append(tech)
     session.flush()
     t0 = techs[0]
-    session.add(User(username=DEMO.technician[0], password_hash=hash_password(DEMO.technician[1]),
+    # One hash for the shared demo password: at production scrypt cost, 60 would take half a minute.
+    tech_hash = hash_password(DEMO.technician[1])
+    session.add(User(username=DEMO.technician[0], password_hash=tech_hash,
                      role="technician", display_name=t0.name, technician_id=t0.id))
     for t in techs[1:]:
-        session.add(User(username=t.phone, password_hash=hash_password(DEMO.technician[1]), role="technician",
+        session.add(User(username=t.phone, password_hash=tech_hash, role="technician",
                          display_name=t.name, technician_id=t.id))
 
     tomorrow = today + timedelta(days=1)

@@ -11,7 +11,7 @@ from app.jobs.schemas import (
     AssignIn, DeclineIn, JobEventOut, JobOut, OfferCreate, OfferOut, TransitionIn, UnassignIn,
 )
 from app.pagination import paginate
-from app.jobs.models import Job
+from app.jobs.models import Job, JobStatus
 from app.schemas_base import AwareDatetime, Page
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
@@ -21,7 +21,7 @@ router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 def list_jobs(
     session: SessionDep,
     p: PrincipalDep,
-    status: Annotated[list[str] | None, Query()] = None,
+    status: Annotated[list[JobStatus] | None, Query()] = None,
     technician_id: uuid.UUID | None = None,
     client_id: uuid.UUID | None = None,
     window_from: AwareDatetime | None = None,
