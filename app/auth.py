@@ -7,7 +7,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Header
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,6 +20,17 @@ from app.security import sha256
 from app.users.models import AuthToken, Role, User
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+# Declared as security schemes so the OpenAPI document has them (Swagger's Authorize button, tools
+# that send credentials instead of fuzzing headers). auto_error=False: the messages below are ours.
+api_key_scheme = APIKeyHeader(
+    name="X-API-Key", scheme_name="ApiKey", auto_error=False,
+    description="A client's API key (brands, shops): `sk_...`, issued by ops.",
+)
+bearer_scheme = HTTPBearer(
+    scheme_name="Bearer", auto_error=False,
+    description="An ops user's or technician's token from `POST /v1/auth/login`.",
+)
 
 
 @dataclass(frozen=True)
@@ -66,9 +78,12 @@ def _from_bearer(session: Session, token: str) -> Principal:
 
 def current_principal(
     session: SessionDep,
-    x_api_key: Annotated[str | None, Header()] = None,
-    authorization: Annotated[str | None, Header()] = None,
+    request: Request,
+    x_api_key: Annotated[str | None, Security(api_key_scheme)] = None,
+    _bearer: Annotated[object, Security(bearer_scheme)] = None,
 ) -> Principal:
+    # The raw header, not the scheme's parse: a malformed one deserves the precise message below.
+    authorization = request.headers.get("authorization")
     if x_api_key:
         return _from_api_key(session, x_api_key)
     if authorization:

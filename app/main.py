@@ -6,7 +6,7 @@ from fastapi import Depends, FastAPI, Request
 from sqlalchemy import Engine, text
 
 import app.wiring  # noqa: F401,E402  (every domain subscribes to the events before a request changes anything)
-from app import errors
+from app import docs, errors, openapi
 from app.catalogue.routes import router as catalogue_router
 from app.clients.routes import router as clients_router
 from app.config import Settings, get_settings
@@ -42,6 +42,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
         version="0.1.0",
         description="Orders, technicians, jobs and dispatch for appliance delivery, installation and repair.",
         lifespan=lifespan,
+        # Served from local files by app/docs.py instead of FastAPI's CDN-backed pages.
+        docs_url=None,
+        redoc_url=None,
         # The shared input rules for query strings and path values (bodies have them in schemas_base).
         dependencies=[Depends(check_request_inputs)],
     )
@@ -50,6 +53,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
     app.state.sessionmaker = sessionmaker or make_sessionmaker(engine)
     app.state.event_hub = Hub(app.state.sessionmaker, settings.event_poll_seconds, settings.event_keepalive_seconds)
     errors.install(app)
+    docs.install(app)
+    openapi.install(app)
 
     for router in (
         users_router, clients_router, catalogue_router, jobs_router, providers_router, technicians_router,

@@ -110,9 +110,9 @@ def to_city_time(value: datetime) -> str:
 
 # A datetime shown to people: stored in UTC, rendered in the city's local time.
 LocalDatetime = Annotated[datetime, PlainSerializer(to_city_time, return_type=str)]
-Longitude = Annotated[float, Field(ge=-180, le=180, description="WGS84 longitude")]
-Latitude = Annotated[float, Field(ge=-90, le=90, description="WGS84 latitude")]
-Phone = Annotated[str, Field(pattern=r"^\+?[0-9][0-9 \-]{5,19}$", description="phone number")]
+Longitude = Annotated[float, Field(ge=-180, le=180, description="WGS84 longitude", examples=[120.165])]
+Latitude = Annotated[float, Field(ge=-90, le=90, description="WGS84 latitude", examples=[30.284])]
+Phone = Annotated[str, Field(pattern=r"^\+?[0-9][0-9 \-]{5,19}$", description="phone number", examples=["13800001111"])]
 
 
 T = TypeVar("T")

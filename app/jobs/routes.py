@@ -1,3 +1,5 @@
+"""The jobs API: lists and reads by role, offers, accept and decline, assignment and transitions."""
+
 import uuid
 from datetime import datetime, timedelta
 from typing import Annotated

@@ -1,7 +1,9 @@
+"""Request and response shapes for jobs, their offers, assignments and lifecycle transitions."""
+
 import uuid
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from app.geo import lonlat
 from app.jobs.permissions import allowed_actions_for
@@ -93,6 +95,10 @@ class WindowIn(Body):
 
 
 class TransitionIn(Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"action": "schedule", "scheduled_start": "2026-12-03T10:00:00+08:00"},
+    ]})
+
     action: Literal["schedule", "reschedule", "depart", "arrive", "start", "complete", "fail", "cancel"]
     reason: str | None = Field(default=None, max_length=500)
     scheduled_start: AwareDatetime | None = None

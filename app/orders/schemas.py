@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from app.config import get_settings
@@ -91,6 +91,19 @@ def _windows_field():
 
 
 class OrderCreate(Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "service_type": "install",
+        "appliances": [{"category": "air_conditioner", "brand": "格力 Gree", "model": "KFR-35GW", "serial": "SN0001",
+                        "purchase_date": "2026-11-15"}],
+        "contact": {"name": "李女士", "phone": "13800001111"},
+        "address": "杭州市西湖区文三路 90 号 3 幢 502",
+        "location": {"lon": 120.165, "lat": 30.284},
+        "windows": [{"start": "2026-12-03T09:00:00+08:00", "end": "2026-12-03T12:00:00+08:00"}],
+        "urgency": "normal",
+        "notes": "请先电话联系",
+        "external_order_id": "ERP-2026-000123",
+    }]})
+
     service_type: ServiceType
     appliances: list[Appliance] = Field(min_length=1, max_length=MAX_APPLIANCES)
     contact: Contact

@@ -1,12 +1,16 @@
+"""Request and response shapes for dispatch runs and their plans."""
+
 import uuid
 import datetime as dt
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from app.schemas_base import Body, LocalDatetime, Out
 
 
 class RunCreate(Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"date": "2026-12-03", "time_limit_seconds": 10, "seed": 0}]})
+
     date: dt.date = Field(description="the local day to plan, in the city's time zone")
     time_limit_seconds: float = Field(default=10, gt=0, le=600)
     seed: int = Field(default=0, ge=0)

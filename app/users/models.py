@@ -1,4 +1,4 @@
-"""Ops users and technician logins, and the bearer tokens they hold."""
+"""Ops users and technician logins, the bearer tokens they hold, and refused logins kept for rate limits."""
 
 import uuid
 from datetime import datetime

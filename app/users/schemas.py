@@ -1,13 +1,17 @@
+"""Request and response shapes for logging in and for ops user accounts."""
+
 import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from app.schemas_base import Body, Out
 
 
 class LoginIn(Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"username": "dispatcher", "password": "shifu-dispatch-demo"}]})
+
     username: str = Field(min_length=1, max_length=100)
     password: str = Field(min_length=1, max_length=200)
 
