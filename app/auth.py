@@ -83,7 +83,10 @@ def current_principal(
     _bearer: Annotated[object, Security(bearer_scheme)] = None,
 ) -> Principal:
     # The raw header, not the scheme's parse: a malformed one deserves the precise message below.
-    authorization = request.headers.get("authorization")
+    return principal_from(session, x_api_key, request.headers.get("authorization"))
+
+
+def principal_from(session: Session, x_api_key: str | None, authorization: str | None) -> Principal:
     if x_api_key:
         return _from_api_key(session, x_api_key)
     if authorization:

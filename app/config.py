@@ -15,6 +15,9 @@ class Settings(BaseSettings):
     database_url: str = f"sqlite:///{ROOT / 'var' / 'shifu.db'}"
     city_name: str = "杭州 Hangzhou"
     city_timezone: str = "Asia/Shanghai"
+    # The server's secret: seals webhook signing secrets at rest (unless webhook_sealing_key is set).
+    # The default is only fit for the embedded demo; production must set its own.
+    secret_key: str = "shifu-embedded-demo-secret-change-me"
     token_ttl_hours: int = 24 * 7
     # Password hashing: scrypt at OWASP's current recommendation (N=2^17, r=8, p=1, 128 MiB a hash).
     # Stored hashes carry their parameters; one made with others is replaced at its next login.

@@ -3,10 +3,10 @@
 import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Header, Query, Request, Security
 from fastapi.responses import StreamingResponse
 
-from app.auth import PrincipalDep, SessionDep, current_principal
+from app.auth import PrincipalDep, SessionDep, api_key_scheme, bearer_scheme, principal_from
 from app.events import service
 from app.events.feed import parse_cursor, parse_types
 from app.events.schemas import EventPage, EventTypeOut
@@ -40,14 +40,15 @@ async def stream(
     after: Annotated[str | None, Query(description="resume after this cursor (or send Last-Event-ID)")] = None,
     access_token: Annotated[str | None, Query(description="a bearer token, for EventSource, which cannot send headers")] = None,
     last_event_id: Annotated[str | None, Header()] = None,
-    x_api_key: Annotated[str | None, Header()] = None,
-    authorization: Annotated[str | None, Header()] = None,
+    x_api_key: Annotated[str | None, Security(api_key_scheme)] = None,
+    _bearer: Annotated[object, Security(bearer_scheme)] = None,
 ):
     """Server-Sent Events, live: `id` is the cursor, `event` the type, `data` the event's JSON. Resumes from
     Last-Event-ID; a keep-alive comment every few seconds when quiet."""
     wanted = parse_types(types)
     resume = last_event_id or after
     position = parse_cursor(resume, "Last-Event-ID" if last_event_id else "after") if resume else None
+    authorization = request.headers.get("authorization")
     if access_token and not authorization:
         authorization = f"Bearer {access_token}"
     # Its own short session: a stream may stay open for hours and must not hold a connection meanwhile.
@@ -55,7 +56,7 @@ async def stream(
     # request holding it needs the loop to finish and commit (a 30-second deadlock otherwise).
     def authenticate():
         with request.app.state.sessionmaker() as session:
-            return current_principal(session, x_api_key=x_api_key, authorization=authorization)
+            return principal_from(session, x_api_key, authorization)
 
     principal = await asyncio.to_thread(authenticate)
     hub = request.app.state.event_hub

@@ -7,6 +7,9 @@ first transaction, then finds the conflict, and the loser replays the winner's c
 SQLite writers are serialised by BEGIN IMMEDIATE, so the loser simply finds the record. If the winner fails, its
 claim is rolled back with everything else and a retry starts afresh. Only successful (2xx) results
 are stored: an error leaves nothing behind, and retrying it simply re-runs the request.
+
+A stored response can hold a secret shown only once (an order's tracking token), so it is kept sealed
+with the server key: a database dump does not reveal it, a replay opens it.
 """
 
 import hashlib
@@ -20,9 +23,11 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from app.config import get_settings
 from app.errors import ProblemError, invalid
 from app.idempotency.models import IdempotencyRecord
 from app.models_base import utcnow
+from app.webhooks.sealing import master_key, seal, unseal
 
 HEADER = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"
@@ -38,6 +43,20 @@ def _check_key(key: str) -> str:
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise invalid(HEADER, f"must be 1 to {MAX_KEY_LENGTH} printable characters")
     return key
+
+
+def _sealing_key() -> str:
+    return "idempotency-responses:" + master_key(get_settings())
+
+
+def _seal_body(body: Any) -> dict:
+    return {"sealed": seal(json.dumps(body, separators=(",", ":"), ensure_ascii=False), _sealing_key())}
+
+
+def _open_body(stored: Any) -> Any:
+    if isinstance(stored, dict) and set(stored) == {"sealed"}:
+        return json.loads(unseal(stored["sealed"], _sealing_key()))
+    return stored  # stored before responses were sealed
 
 
 def _find(session: Session, client_id: uuid.UUID, key: str) -> IdempotencyRecord | None:
@@ -61,7 +80,7 @@ def _replay(record: IdempotencyRecord, digest: str, key: str) -> JSONResponse:
     if record.status_code == 0:  # defensive: claims are never committed without a response
         raise ProblemError(409, "idempotency-in-progress", f"a request with Idempotency-Key {key!r} is in progress")
     return JSONResponse(
-        record.response_body, status_code=record.status_code, headers={REPLAYED: "true", HEADER: key}
+        _open_body(record.response_body), status_code=record.status_code, headers={REPLAYED: "true", HEADER: key}
     )
 
 
@@ -133,7 +152,7 @@ def run_idempotent(
     session.execute(
         update(IdempotencyRecord)
         .where(IdempotencyRecord.id == claimed)
-        .values(status_code=status, response_body=body)
+        .values(status_code=status, response_body=_seal_body(body))
         .execution_options(synchronize_session=False)
     )
     return JSONResponse(body, status_code=status, headers={HEADER: key})

@@ -1,7 +1,7 @@
 """login failures for rate limiting
 
 Revision ID: 9f6b5d0a2c76
-Revises: 8e5a4c9f1b65
+Revises: b2f0c0e7e002
 Create Date: 2026-12-01 20:30:00
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ import app.models_base
 
 
 revision: str = '9f6b5d0a2c76'
-down_revision: Union[str, None] = '8e5a4c9f1b65'
+down_revision: Union[str, None] = 'b2f0c0e7e002'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -1,6 +1,7 @@
 """Retries with an Idempotency-Key return the first result and create nothing new, even all at once."""
 
 import asyncio
+import json
 from datetime import timedelta
 
 import httpx
@@ -153,3 +154,16 @@ def test_concurrent_posts_of_one_external_order_id_create_one_order(live_app, ba
     assert all(r.json()["existing_order_id"] == winner for r in responses if r.status_code == 409)
     with Session(backend.engine) as s:
         assert s.scalar(select(func.count()).select_from(Order).where(Order.client_id == brand.id)) == 1
+
+
+def test_the_stored_response_does_not_keep_the_tracking_token_in_clear(api, db):
+    brand = make_client(db)
+    first = api.post("/v1/orders", json=order_body("install"), headers=_key(brand, "sealed-1"))
+    assert first.status_code == 201
+    token = first.json()["tracking_token"]
+    record = db.scalar(select(IdempotencyRecord).where(IdempotencyRecord.key == "sealed-1"))
+    db.refresh(record)
+    stored = json.dumps(record.response_body)
+    assert token not in stored and first.json()["id"] not in stored
+    again = api.post("/v1/orders", json=order_body("install"), headers=_key(brand, "sealed-1"))
+    assert again.headers["Idempotent-Replayed"] == "true" and again.json()["tracking_token"] == token
