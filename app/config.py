@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     login_max_failures_per_username: int = 10
     login_max_failures_per_address: int = 50
     idempotency_ttl_hours: int = 48
+    # Orders are answered at once with a 422 where no active technician's service area covers the
+    # place for the category's service, or when a window misses the service hours (local time,
+    # "HH:MM-HH:MM"; empty: any hour).
+    require_coverage: bool = True
+    service_hours: str = "08:00-21:00"
     batch_max_orders: int = 1000
     load_demo: bool = True
     redis_url: str = "redis://127.0.0.1:6379/0"

@@ -19,7 +19,7 @@ from app.orders.routes import public as orders_public_router
 from app.orders.routes import router as orders_router
 from app.planning.routes import router as planning_router
 from app.query_rules import check_request_inputs
-from app.technicians.routes import candidates_router, providers_router
+from app.technicians.routes import candidates_router, coverage_router, providers_router
 from app.technicians.routes import router as technicians_router
 from app.users.routes import router as users_router
 from app.webhooks.routes import router as webhooks_router
@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
 
     for router in (
         users_router, clients_router, catalogue_router, jobs_router, providers_router, technicians_router,
-        candidates_router, planning_router, events_router, webhooks_router,
+        candidates_router, coverage_router, planning_router, events_router, webhooks_router,
     ):
         app.include_router(router)
     app.include_router(orders_router)

@@ -25,6 +25,10 @@ pytest_plugins = ["tests.browser.fixtures"]
 # Test users are made by the thousand: scrypt at a fraction of the production cost (N=2^17) keeps the
 # suite fast. The hashes carry their parameters, and tests/app/test_login.py checks the production ones.
 os.environ.setdefault("SHIFU_PASSWORD_SCRYPT_N", str(2**10))
+# Stories about dispatch, checklists, prices... post orders without first staffing the place, at any
+# hour; the order-time coverage and service-hours rules have their own tests (tests/app/orders/test_coverage.py).
+os.environ.setdefault("SHIFU_REQUIRE_COVERAGE", "false")
+os.environ.setdefault("SHIFU_SERVICE_HOURS", "")
 
 PG_ADMIN_URL = os.environ.get("SHIFU_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 BACKENDS = [b for b in os.environ.get("SHIFU_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.actors import Actor
 from app.catalogue.service import entry_for
+from app.config import get_settings
 from app.errors import ProblemError, conflict, forbidden, invalid, not_found
 from app.events import bus
 from app.geo import lonlat, point
@@ -26,6 +27,7 @@ from app.orders.models import Order, OrderAppliance, OrderChannel, OrderStatus, 
 from app.orders.schemas import OrderCreate, local
 from app.pagination import paginate
 from app.security import new_secret, sha256
+from app.technicians import coverage
 
 # Clock skew we tolerate on "when did the goods arrive".
 FUTURE_SKEW = timedelta(minutes=5)
@@ -66,6 +68,36 @@ def _check_catalogue(session: Session, data: OrderCreate) -> None:
                 _known_services.add((database, a.category, kind))
 
 
+def _check_serviceable(session: Session, data: OrderCreate) -> None:
+    """Refuse at once what no technician could ever do: outside the service hours or the covered area."""
+    hours = coverage.service_hours()
+    if hours is not None:
+        tz = ZoneInfo(get_settings().city_timezone)
+        for i, w in enumerate(data.windows):
+            if not coverage.window_meets_hours(w.start, w.end, hours, tz):
+                raise invalid(
+                    f"windows[{i}]", f"lies outside the service hours {hours} ({tz.key})", code="outside-service-hours"
+                )
+    if not get_settings().require_coverage:
+        return
+    kinds = (
+        (ServiceType.delivery, ServiceType.install)
+        if data.service_type == ServiceType.delivery_install
+        else (data.service_type,)
+    )
+    lon, lat = data.location.lon, data.location.lat
+    for i, a in enumerate(data.appliances):
+        for kind in kinds:
+            skills = coverage.skills_for(session, a.category, kind, f"appliances[{i}].category")
+            if not coverage.covering_technicians(session, lon, lat, skills):
+                raise invalid(
+                    "location",
+                    f"no service point covers {a.category} {kind} at ({lon}, {lat}): no active technician's "
+                    "service area includes this address with the skills it needs",
+                    code="not-covered",
+                )
+
+
 def _check_rework(session: Session, job_id: uuid.UUID, client_id: uuid.UUID | None) -> None:
     job = session.get(Job, job_id)
     # One answer for "missing", "someone else's" and "not completed", so ids of others do not leak.
@@ -101,6 +133,7 @@ def create_order(
     channel: str = OrderChannel.api,
 ) -> NewOrder:
     _check_catalogue(session, data)
+    _check_serviceable(session, data)
     if data.rework_of_job_id is not None:
         _check_rework(session, data.rework_of_job_id, client_id)
     external_id = data.external_order_id

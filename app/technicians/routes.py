@@ -5,14 +5,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from app.actors import Actor
 from app.auth import OpsDep, PrincipalDep, SessionDep, TechnicianDep
 from app.errors import forbidden, not_found
 from app.geo import lonlat
 from app.jobs.models import Job
 from app.technicians import service
+from app.config import get_settings
+from app.orders.models import ServiceType
+from app.technicians import coverage
 from app.technicians.candidates import candidates_for_job
 from app.technicians.schemas import (
     CandidateList,
+    CoverageOut,
     DutyIn,
     LocationIn,
     ProviderCreate,
@@ -26,6 +31,44 @@ from app.technicians.schemas import (
 providers_router = APIRouter(prefix="/v1/providers", tags=["technicians"])
 router = APIRouter(prefix="/v1/technicians", tags=["technicians"])
 candidates_router = APIRouter(prefix="/v1/jobs", tags=["technicians"])
+coverage_router = APIRouter(prefix="/v1", tags=["coverage"])
+
+
+@coverage_router.get("/coverage", response_model=CoverageOut)
+def get_coverage(
+    session: SessionDep,
+    _: PrincipalDep,
+    lon: Annotated[float, Query(ge=-180, le=180, description="WGS84 longitude", examples=[120.165])],
+    lat: Annotated[float, Query(ge=-90, le=90, description="WGS84 latitude", examples=[30.284])],
+    category: Annotated[str, Query(min_length=1, max_length=40, description="catalogue category code")],
+    service_type: ServiceType | None = None,
+):
+    """Would an order here be accepted? The same check intake makes, per service of the category."""
+    from sqlalchemy import select
+
+    from app.catalogue.models import CatalogueEntry
+    from app.catalogue.service import entry_for
+
+    if service_type is not None and service_type != ServiceType.delivery_install:
+        entries = [entry_for(session, category, service_type, "category")]
+    else:
+        entries = list(session.scalars(select(CatalogueEntry).where(CatalogueEntry.category == category)
+                                       .order_by(CatalogueEntry.service_type)))
+        if not entries:
+            entry_for(session, category, "repair", "category")  # names the unknown category
+        if service_type == ServiceType.delivery_install:
+            entries = [e for e in entries if e.service_type in (ServiceType.delivery, ServiceType.install)]
+    services = []
+    for e in entries:
+        n = coverage.covering_technicians(session, lon, lat, list(e.skills))
+        services.append({"service_type": e.service_type, "covered": n > 0, "technicians": n})
+    hours = coverage.service_hours()
+    covered = all(s["covered"] for s in services) if service_type == ServiceType.delivery_install else any(
+        s["covered"] for s in services)
+    return {
+        "lon": lon, "lat": lat, "category": category, "covered": covered and bool(services), "services": services,
+        "service_hours": str(hours) if hours else None, "timezone": get_settings().city_timezone,
+    }
 
 
 def _out(session, tech) -> dict:
@@ -104,13 +147,14 @@ def get_technician(technician_id: uuid.UUID, session: SessionDep, p: PrincipalDe
 
 
 @router.patch("/{technician_id}", response_model=TechnicianOut)
-def update_technician(technician_id: uuid.UUID, body: TechnicianUpdate, session: SessionDep, _: OpsDep):
-    return _out(session, service.update_technician(session, technician_id, body))
+def update_technician(technician_id: uuid.UUID, body: TechnicianUpdate, session: SessionDep, p: OpsDep):
+    return _out(session, service.update_technician(session, technician_id, body, Actor.of(p)))
 
 
 @router.post("/{technician_id}/deactivate", response_model=TechnicianOut)
-def deactivate_technician(technician_id: uuid.UUID, session: SessionDep, _: OpsDep):
-    return _out(session, service.deactivate_technician(session, technician_id))
+def deactivate_technician(technician_id: uuid.UUID, session: SessionDep, p: OpsDep):
+    """Off-boarding: the login stops working, and jobs not yet under way go back to dispatch."""
+    return _out(session, service.deactivate_technician(session, technician_id, Actor.of(p)))
 
 
 # ---- candidates for a job (ops) -----------------------------------------------------------------------

@@ -229,3 +229,19 @@ class CandidateOut(Out):
 class CandidateList(Out):
     job_id: uuid.UUID
     items: list[CandidateOut]
+
+
+class CoverageService(Out):
+    service_type: str
+    covered: bool
+    technicians: int = Field(description="active technicians whose area and skills cover this service here")
+
+
+class CoverageOut(Out):
+    lon: float
+    lat: float
+    category: str
+    covered: bool = Field(description="true if at least one of the services is covered")
+    services: list[CoverageService]
+    service_hours: str | None = Field(description="visit windows must meet these local hours; null: any hour")
+    timezone: str

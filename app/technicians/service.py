@@ -183,7 +183,7 @@ def get_technician(session: Session, technician_id: uuid.UUID) -> Technician:
     return tech
 
 
-def update_technician(session: Session, technician_id: uuid.UUID, data: TechnicianUpdate) -> Technician:
+def update_technician(session: Session, technician_id: uuid.UUID, data: TechnicianUpdate, actor=None) -> Technician:
     tech = get_technician(session, technician_id)
     sent = data.model_fields_set
     login = login_for(session, tech.id)
@@ -213,7 +213,11 @@ def update_technician(session: Session, technician_id: uuid.UUID, data: Technici
             session.flush()
             setattr(tech, attr, rows)
     if "active" in sent:
+        was_active = tech.active
         _set_active(tech, login, data.active)
+        if was_active and not data.active:
+            session.flush()
+            hand_back_jobs(session, tech, actor)
     if login is not None:
         login.username, login.display_name = tech.phone, tech.name
     if "password" in sent:
@@ -231,11 +235,48 @@ def _set_active(tech: Technician, login: User | None, active: bool) -> None:
         login.active = active
 
 
-def deactivate_technician(session: Session, technician_id: uuid.UUID) -> Technician:
+def deactivate_technician(session: Session, technician_id: uuid.UUID, actor=None) -> Technician:
     tech = get_technician(session, technician_id)
+    was_active = tech.active
     _set_active(tech, login_for(session, tech.id), False)
     session.flush()
+    if was_active:
+        hand_back_jobs(session, tech, actor)
     return tech
+
+
+OFFBOARDING = "technician deactivated"
+
+
+def hand_back_jobs(session: Session, tech: Technician, actor=None) -> dict:
+    """Off-boarding: the technician's jobs not yet under way go back to dispatch and are offered to
+    the next candidates; their open offers are declined on their behalf. Each step is a job event.
+    Jobs already under way (en route, on site, in progress) stay: someone is at the door."""
+    from app.actors import SYSTEM
+    from app.jobs import service as jobs
+    from app.jobs.models import Job, JobOffer, JobStatus, OfferStatus
+    from app.planning.offers import reoffer
+
+    actor = actor or SYSTEM
+    held = session.scalars(
+        select(Job).where(
+            Job.technician_id == tech.id,
+            Job.status.in_([JobStatus.accepted, JobStatus.scheduled, JobStatus.rescheduled]),
+        ).order_by(Job.id)
+    ).all()
+    for job in held:
+        jobs.unassign(session, job, actor, OFFBOARDING)
+        reoffer(session, job)
+    offered = session.scalars(
+        select(Job).join(JobOffer, JobOffer.job_id == Job.id).where(
+            JobOffer.technician_id == tech.id, JobOffer.status == OfferStatus.open, Job.status == JobStatus.offered,
+        ).order_by(Job.id)
+    ).all()
+    for job in offered:
+        # Dispatch hears the decline and, when no offer is left, asks the next candidates.
+        jobs.decline(session, job, tech.id, actor, OFFBOARDING)
+    session.flush()
+    return {"unassigned": len(held), "offers_declined": len(offered)}
 
 
 def list_technicians(
