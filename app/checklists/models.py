@@ -117,7 +117,9 @@ class NodePhoto(IdMixin, Base):
     job_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
     job_node_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("job_nodes.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20), default="photo")  # photo | signature
-    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    # Unique across all jobs: one picture is evidence once. The index, not the check before the
+    # insert, is what stops two uploads of it racing onto two jobs.
+    sha256: Mapped[str] = mapped_column(String(64), index=True, unique=True)
     content_type: Mapped[str] = mapped_column(String(50))
     size_bytes: Mapped[int]
     storage_key: Mapped[str] = mapped_column(String(300))

@@ -82,11 +82,13 @@ def upload(
         )
         photos.append(photo)
     try:
-        # The same image sent twice at once to one job: the unique (job, sha256) decides, one gets a 409.
+        # The same image sent at once to this job or another: the unique sha256 decides, one gets a 409.
         with session.begin_nested():
             session.add_all(photos)
             session.flush()
     except IntegrityError:
+        for digest in seen:  # the winner has committed by now: say which rule it broke
+            _refuse_reuse(session, job, digest, seen[digest])
         raise conflict("photo-duplicate", "this image is already on this job", field="files") from None
     return photos
 
