@@ -35,7 +35,7 @@ COPY --from=web /web/dist ./app/web/dist
 COPY dispatch ./dispatch
 RUN uv sync --frozen --no-dev
 
-RUN useradd --system --uid 10001 shifu && mkdir -p var && chown shifu var
+RUN useradd --system --uid 10001 shifu && mkdir -p var/uploads && chown -R shifu var
 USER shifu
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s \

@@ -4,7 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
-ensure_python_env --no-dev
+# --inexact: install what serving needs without removing what test.sh installed (pytest, the bench tools).
+ensure_python_env --no-dev --inexact
 ensure_spatialite
 ensure_web
 export SPATIALITE_LIBRARY_PATH=mod_spatialite

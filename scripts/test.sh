@@ -13,4 +13,6 @@ ensure_fonts
 ensure_web
 export SPATIALITE_LIBRARY_PATH=mod_spatialite
 say "running the test suite (SQLite/SpatiaLite and PostgreSQL/PostGIS)"
-exec .venv/bin/pytest "$@"
+# In parallel, one worker per core (pytest-xdist); each worker has its own scratch databases.
+# SHIFU_TEST_WORKERS=0 runs in one process (e.g. to debug with -s or pdb).
+exec .venv/bin/pytest -n "${SHIFU_TEST_WORKERS:-auto}" "$@"
