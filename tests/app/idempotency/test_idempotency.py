@@ -158,12 +158,13 @@ def test_concurrent_posts_of_one_external_order_id_create_one_order(live_app, ba
 
 def test_the_stored_response_does_not_keep_the_tracking_token_in_clear(api, db):
     brand = make_client(db)
-    first = api.post("/v1/orders", json=order_body("install"), headers=_key(brand, "sealed-1"))
+    body = order_body("install")
+    first = api.post("/v1/orders", json=body, headers=_key(brand, "sealed-1"))
     assert first.status_code == 201
     token = first.json()["tracking_token"]
     record = db.scalar(select(IdempotencyRecord).where(IdempotencyRecord.key == "sealed-1"))
     db.refresh(record)
     stored = json.dumps(record.response_body)
     assert token not in stored and first.json()["id"] not in stored
-    again = api.post("/v1/orders", json=order_body("install"), headers=_key(brand, "sealed-1"))
+    again = api.post("/v1/orders", json=body, headers=_key(brand, "sealed-1"))
     assert again.headers["Idempotent-Replayed"] == "true" and again.json()["tracking_token"] == token
