@@ -18,6 +18,8 @@ log = logging.getLogger("shifu")
 REQUEST_ID = "X-Request-ID"
 # A caller's own request id is echoed only if it is short and plain (it goes into logs and headers).
 _CALLER_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,64}$")
+# Tracking tokens travel in paths (/track/{token}); log lines show only their prefix.
+_SECRET_IN_PATH = re.compile(r"(trk_)[A-Za-z0-9_\-]+")
 # How long a caller should wait before retrying when the database is unreachable or busy.
 RETRY_AFTER_SECONDS = 5
 
@@ -140,15 +142,16 @@ class RequestContext:
             await self.app(scope, receive, send_with_id)
         except Exception as exc:
             request = Request(scope)
+            path = _SECRET_IN_PATH.sub(r"\1…", scope["path"])
             if _database_unavailable(exc):
-                log.warning("database unavailable on %s %s (request %s): %s", scope["method"], scope["path"], rid, exc)
+                log.warning("database unavailable on %s %s (request %s): %s", scope["method"], path, rid, exc)
                 response = problem_response(
                     request, 503, "database-unavailable", "Service unavailable",
                     "the database is unreachable or busy; retry shortly",
                     headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
                 )
             else:
-                log.exception("unhandled error on %s %s (request %s)", scope["method"], scope["path"], rid)
+                log.exception("unhandled error on %s %s (request %s)", scope["method"], path, rid)
                 response = problem_response(
                     request, 500, "internal-error", "Internal error",
                     f"an unexpected error occurred; quote request id {rid} when reporting it",

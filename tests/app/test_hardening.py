@@ -86,6 +86,10 @@ def _app_with_a_broken_route(backend, db):
     def boom():
         raise RuntimeError("a bug")
 
+    @broken.get("/track/{token}/broken")
+    def boom_with_a_secret(token: str):
+        raise RuntimeError("a bug")
+
     app.include_router(broken)
     return app
 
@@ -101,6 +105,13 @@ def test_an_unexpected_error_is_a_problem_500_with_a_request_id_and_does_not_esc
         assert "a bug" not in r.text
         assert c.get("/healthz").status_code == 200
     assert any("req-123" in rec.getMessage() and rec.exc_info for rec in caplog.records)
+
+
+def test_the_error_log_does_not_keep_a_tracking_token(backend, db, caplog):
+    with TestClient(_app_with_a_broken_route(backend, db), raise_server_exceptions=True) as c:
+        assert c.get("/track/trk_SECRETSECRET/broken").status_code == 500
+    lines = [rec.getMessage() for rec in caplog.records if rec.exc_info]
+    assert lines and all("SECRETSECRET" not in line and "/track/trk_" in line for line in lines)
 
 
 def test_every_response_carries_a_request_id(api):
