@@ -99,8 +99,9 @@ def test_unknown_and_known_usernames_take_the_same_time(api, db, monkeypatch):
             t0 = time.perf_counter()
             assert _login(api, name, "wrong-password").status_code == 401
             out.append(time.perf_counter() - t0)
-    k, u = statistics.median(known), statistics.median(unknown)
-    assert abs(k - u) / max(k, u) < 0.2, (k, u)
+    # Each pair runs back to back, under the same load from whatever else shares the machine.
+    ratio = statistics.median(k / u for k, u in zip(known, unknown))
+    assert 0.8 < ratio < 1.25, (ratio, statistics.median(known), statistics.median(unknown))
 
 
 def test_log_out_everywhere_revokes_every_token_of_the_user(api, db):
