@@ -6,6 +6,7 @@ rolls back), so a reaction is never half-done. Guards are the explicit checks th
 change before anything is written (a job may not complete with open checklist nodes).
 """
 
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.actors import Actor
 from app.events.catalog import check_payload
 from app.events.models import Event
+from app.models_base import utcnow
 
 
 @dataclass
@@ -103,12 +105,14 @@ def publish_many(session: Session, type: str, actor: Actor, items: list[dict[str
         version = check_payload(type, data)
         job, order = item.get("job"), item.get("order")
         audience = sorted({str(t) for t in item.get("audience") or () if t is not None}) or None
-        ev = Event(type=type, version=version, actor_type=actor.type, actor_id=actor.id, data=data, audience=audience,
-                   **subject_of(job, order, item.get("technician_id")))
+        ev = Event(id=uuid.uuid4(), occurred_at=utcnow(), type=type, version=version, actor_type=actor.type,
+                   actor_id=actor.id, data=data, audience=audience, **subject_of(job, order, item.get("technician_id")))
         session.add(ev)
         out.append(Published(ev, actor, job, order if order is not None else getattr(job, "order", None),
                              item.get("extra") or {}))
-    session.flush()
+    # Not flushed here: the rows go with the change's next flush (the session keeps them in the order
+    # they were added), which saves a round trip per event on the intake path. A handler that needs
+    # the stored position (seq, tx) flushes first.
     for handler, batch in _handlers.get(type, ()):
         if batch:
             handler(session, out)

@@ -54,4 +54,6 @@ def fan_out(session: Session, p: Published) -> None:
         return
     for endpoint_id, types in _active_endpoints(session, ev.client_id):
         if ev.type in types or WILDCARD in types:
+            if ev.seq is None:  # the bus leaves the event to the next flush; a delivery points at its row
+                session.flush()
             new_delivery(session, endpoint_id, ev)
