@@ -1,7 +1,7 @@
 """Reading the stream in order from a cursor, for the pull API, the live stream and the tests.
 
-Positions are (tx, seq). On PostgreSQL an event becomes readable once no transaction that started
-before it is still running, so a reader never moves past a position that a slower transaction could
+Positions are (tx, seq). On PostgreSQL an event becomes readable once no transaction of this database
+that started before it is still running, so a reader never moves past a position that a slower transaction could
 still fill in (sequence numbers are handed out before commit, and commits land in any order). A
 long-running transaction therefore holds the stream back; it never makes it skip.
 """
@@ -19,8 +19,15 @@ from app.events.models import Event
 Position = tuple[int, int]
 START: Position = (-1, 0)
 
+# Readable: older than every transaction still running in this database when the statement's snapshot
+# was taken (a running transaction of another database, found in pg_stat_activity, cannot have written
+# here; one that ended meanwhile is counted, which only delays), or written by the reader itself.
 _SETTLED_PG = text(
-    "(events.tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+    "(events.tx < (SELECT coalesce(min(x::text::bigint), pg_snapshot_xmax(pg_current_snapshot())::text::bigint)"
+    " FROM pg_snapshot_xip(pg_current_snapshot()) AS x WHERE NOT EXISTS ("
+    " SELECT 1 FROM pg_stat_activity a WHERE a.backend_xid IS NOT NULL"
+    " AND a.datname IS DISTINCT FROM current_database()"
+    " AND a.backend_xid::text::bigint = (x::text::bigint & 4294967295)))"
     " OR events.tx = pg_current_xact_id_if_assigned()::text::bigint)"
 )
 

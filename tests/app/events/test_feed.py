@@ -5,8 +5,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from app.db import make_engine
 from app.events.feed import START, position, read
 from app.events.models import Event
+from tests.conftest import PG_ADMIN_URL
 
 
 def _event(session: Session, type_: str = "webhook.test") -> Event:
@@ -54,3 +56,21 @@ def test_a_rolled_back_event_never_appears_and_holds_nothing_back(backend, live_
         s.commit()
     with Session(engine) as reader:
         assert [e.data["message"] for e in read(reader, cursor)] == ["kept"]
+
+
+def test_a_transaction_left_open_in_another_database_holds_nothing_back(backend, live_app):
+    if backend.name != "postgresql":
+        pytest.skip("only PostgreSQL shares transaction ids between databases")
+    other = make_engine(PG_ADMIN_URL).connect()
+    other.begin()
+    other.execute(text("SELECT pg_current_xact_id()"))  # another database's writer, open throughout
+    try:
+        cursor = _head(backend.engine)
+        with Session(backend.engine) as s:
+            _event(s, "here")
+            s.commit()
+        with Session(backend.engine) as reader:
+            assert [e.data["message"] for e in read(reader, cursor)] == ["here"]
+    finally:
+        other.rollback()
+        other.close()
