@@ -104,7 +104,10 @@ def free_port() -> int:
 
 
 def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "SHIFU_DATABASE_URL": url, "SHIFU_LOAD_DEMO": "false"}
+    # The scratch city has no technicians and orders windows into the evening: the coverage and
+    # service-hours refusals (measured nowhere here) are switched off, so every order is accepted.
+    env = {**os.environ, "SHIFU_DATABASE_URL": url, "SHIFU_LOAD_DEMO": "false", "SHIFU_REQUIRE_COVERAGE": "false",
+           "SHIFU_SERVICE_HOURS": ""}
     cmd = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--host", "127.0.0.1",
            "--port", str(port), "--workers", str(workers), "--no-access-log", "--log-level", "warning"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
