@@ -98,6 +98,28 @@ def work_node(api, s, node: dict) -> None:
     assert r.json()["status"] == "done"
 
 
+def work_mandatory_nodes(api, s) -> int:
+    """Close every mandatory node in dependency order (closing the charges for the system node);
+    returns how many the technician closed by hand."""
+    done_by_hand = 0
+    for _ in range(200):
+        nodes = checklist(api, s)["nodes"]
+        status = {n["code"]: n["status"] for n in nodes}
+        ready = [n for n in nodes if n["status"] == "open" and n["mandatory"]
+                 and all(status[d] != "open" for d in n["depends_on"])]
+        if not ready:
+            break
+        node = ready[0]
+        if node["completed_by"] == "system":
+            assert node["evidence"] == {"auto": "charges_settled"}
+            r = api.post(f"/v1/jobs/{s['job_id']}/charges/close", headers=s["th"])
+            assert r.status_code == 200, r.text
+            continue
+        work_node(api, s, node)
+        done_by_hand += 1
+    return done_by_hand
+
+
 def add_and_confirm_extra(api, s) -> dict:
     items = api.get(f"/v1/jobs/{s['job_id']}/price-items", headers=s["th"]).json()
     items = items if isinstance(items, list) else items["items"]
@@ -129,22 +151,7 @@ def test_a_job_closes_only_with_its_evidence_and_bills_only_what_the_consumer_co
 
     list_ = checklist(api, s)
     assert list_["template"]["code"] == "install.air_conditioner" and list_["summary"]["open_mandatory"] >= 13
-    done_by_hand = 0
-    for _ in range(200):
-        nodes = checklist(api, s)["nodes"]
-        status = {n["code"]: n["status"] for n in nodes}
-        ready = [n for n in nodes if n["status"] == "open" and n["mandatory"]
-                 and all(status[d] != "open" for d in n["depends_on"])]
-        if not ready:
-            break
-        node = ready[0]
-        if node["completed_by"] == "system":
-            assert node["evidence"] == {"auto": "charges_settled"}
-            r = api.post(f"/v1/jobs/{s['job_id']}/charges/close", headers=s["th"])
-            assert r.status_code == 200, r.text
-            continue
-        work_node(api, s, node)
-        done_by_hand += 1
+    done_by_hand = work_mandatory_nodes(api, s)
     final = checklist(api, s)
     assert final["summary"]["open_mandatory"] == 0 and done_by_hand >= 12
     assert next(n for n in final["nodes"] if n["evidence"].get("auto") == "charges_settled")["status"] == "done"

@@ -6,7 +6,7 @@ import pytest
 
 from app.events.catalog import envelope_schema, payload_schema
 from tests.app.test_service_process import (  # noqa: F401  (the story and its fixtures)
-    accept, add_and_confirm_extra, checklist, move, photo_dir, story, work_node,
+    accept, add_and_confirm_extra, move, photo_dir, story, work_mandatory_nodes,
 )
 
 
@@ -26,17 +26,7 @@ def work_the_job(api, s) -> None:
     accept(api, s)
     move(api, s, "schedule", "depart", "arrive", "start")
     add_and_confirm_extra(api, s)
-    for _ in range(200):
-        nodes = checklist(api, s)["nodes"]
-        status = {n["code"]: n["status"] for n in nodes}
-        ready = [n for n in nodes if n["status"] == "open" and n["mandatory"]
-                 and all(status[d] != "open" for d in n["depends_on"])]
-        if not ready:
-            break
-        if ready[0]["completed_by"] == "system":
-            assert api.post(f"/v1/jobs/{s['job_id']}/charges/close", headers=s["th"]).status_code == 200
-        else:
-            work_node(api, s, ready[0])
+    work_mandatory_nodes(api, s)
     r = api.post(f"/v1/jobs/{s['job_id']}/transitions", json={"action": "complete"}, headers=s["th"])
     assert r.status_code == 200, r.text
     r = api.post(f"/v1/track/{s['token']}/jobs/{s['job_id']}/rating", json={"stars": 5, "tags": []})
