@@ -1,5 +1,6 @@
 """Serves the built browser apps (app/web/dist/, made by `npm run build` in app/web) from FastAPI:
-the technician app at /tech/, every asset from this server, nothing from a CDN."""
+the technician app at /tech/, the ops console at /console/, the consumer pages' assets at /consumer/;
+every asset from this server, nothing from a CDN."""
 
 import gzip
 from functools import lru_cache
@@ -33,21 +34,30 @@ def _send(request: Request, path: Path, headers: dict):
     return FileResponse(path, headers=headers)
 
 
-def mount_web(app: FastAPI, dist: Path = DIST) -> None:
-    root = dist / "tech"
+def mount_spa(app: FastAPI, name: str, dist: Path = DIST, *, service_worker: bool = False) -> None:
+    """Serve the single-page app built into dist/<name>/ at /<name>/: assets from the build, every other
+    path under it the shell, which routes it in the browser."""
+    root = dist / name
+    title = {"tech": "technician app", "console": "ops console", "consumer": "consumer pages"}.get(name, name)
 
-    @app.get("/tech", include_in_schema=False)
-    @app.get("/tech/{path:path}", include_in_schema=False)
-    def tech_app(request: Request, path: str = ""):
+    def shell_or_asset(request: Request, path: str = ""):
         if not (root / "index.html").is_file():
             return HTMLResponse(
-                "<h1>The technician app is not built</h1><p>Run <code>scripts/run.sh</code>, or "
+                f"<h1>The {title} is not built</h1><p>Run <code>scripts/run.sh</code>, or "
                 "<code>cd app/web &amp;&amp; npm ci &amp;&amp; npm run build</code>.</p>", status_code=503)
         target = (root / path).resolve()
         if path and target.is_file() and root.resolve() in target.parents:
             headers = IMMUTABLE if target.parent.name == "assets" else REVALIDATE
-            if target.name == "sw.js":
-                headers = {**REVALIDATE, "Service-Worker-Allowed": "/tech/"}
+            if service_worker and target.name == "sw.js":
+                headers = {**REVALIDATE, "Service-Worker-Allowed": f"/{name}/"}
             return _send(request, target, headers)
-        # Any other path is a screen of the single-page app: the shell routes it.
         return _send(request, root / "index.html", REVALIDATE)
+
+    app.add_api_route(f"/{name}", shell_or_asset, methods=["GET"], include_in_schema=False)
+    app.add_api_route(f"/{name}/{{path:path}}", shell_or_asset, methods=["GET"], include_in_schema=False)
+
+
+def mount_web(app: FastAPI, dist: Path = DIST) -> None:
+    mount_spa(app, "tech", dist, service_worker=True)
+    mount_spa(app, "console", dist)
+    mount_spa(app, "consumer", dist)

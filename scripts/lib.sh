@@ -96,13 +96,18 @@ ensure_node() {
 
 web_stale() {
   # The build is missing, or a source, the lock file or the build config is newer than it.
-  local built=app/web/dist/tech/index.html
-  [ -f "$built" ] || return 0
-  [ -n "$(find app/web/tech app/web/shared app/web/package-lock.json app/web/vite.config.js -newer "$built" -type f -print -quit)" ]
+  local app built
+  for app in tech console consumer; do
+    built=app/web/dist/$app/index.html
+    [ -f "$built" ] || return 0
+    [ -z "$(find app/web/$app app/web/shared app/web/package-lock.json app/web/vite.config.js app/web/vite.shared.js \
+      -newer "$built" -type f -print -quit)" ] || return 0
+  done
+  return 1
 }
 
 ensure_web() {
-  # Build the browser apps (app/web/dist/, served by FastAPI at /tech/) when missing or stale.
+  # Build the browser apps (app/web/dist/, served by FastAPI at /tech/, /console/, /consumer/) when missing or stale.
   if [ ! -d app/web/node_modules ] || [ app/web/package-lock.json -nt app/web/node_modules/.package-lock.json ]; then
     ensure_node
     say "installing the front end's npm packages (npm ci)"
@@ -110,7 +115,7 @@ ensure_web() {
   fi
   if web_stale; then
     ensure_node
-    say "building the technician app (vite build)"
+    say "building the browser apps (vite build)"
     (cd app/web && npm run build --silent) >&2 || die "the front-end build failed (cd app/web && npm run build)"
   fi
 }
