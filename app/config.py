@@ -52,6 +52,12 @@ class Settings(BaseSettings):
     # A technician sees the consumer's contact until this long after the job ended (app/jobs/privacy.py).
     contact_window_hours: int = 72
     grab_offer_count: int = 3
+    # The ops console: a held job is at risk when its predicted arrival is within this slack of its
+    # window's end; the at-risk queue looks this far ahead; a tile URL template adds a base map
+    # (e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png; empty: shapes on a plain background).
+    console_risk_slack_minutes: int = 15
+    console_risk_horizon_minutes: int = 180
+    console_tile_url: str = ""
     max_offer_rounds: int = 3
     solver_workers: int = 1
     # The city orders belong to unless they say otherwise (SLA breaches and reports group by it).

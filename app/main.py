@@ -10,6 +10,7 @@ from app import docs, errors, openapi
 from app.catalogue.routes import router as catalogue_router
 from app.clients.routes import router as clients_router
 from app.config import Settings, get_settings
+from app.console.routes import router as console_router
 from app.db import make_engine, make_sessionmaker
 from app.errors import ProblemError
 from app.events.routes import router as events_router
@@ -58,7 +59,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
 
     for router in (
         users_router, clients_router, catalogue_router, jobs_router, providers_router, technicians_router,
-        candidates_router, coverage_router, planning_router, events_router, webhooks_router,
+        candidates_router, coverage_router, planning_router, events_router, webhooks_router, console_router,
     ):
         app.include_router(router)
     app.include_router(orders_router)

@@ -8,7 +8,7 @@ from app.models_base import Base  # noqa: F401
 from app.orders.models import Order, OrderAppliance, OrderWindow  # noqa: F401
 from app.technicians.models import DayOff, ProviderCompany, Technician, TechnicianSkill, WeeklyShift  # noqa: F401
 from app.users.models import AuthToken, LoginFailure, User  # noqa: F401
-from app.planning.models import DispatchRun, PlannedStop, PlannedUnassigned  # noqa: F401
+from app.planning.models import DispatchRun, JobPin, PlannedStop, PlannedUnassigned  # noqa: F401
 from app.checklists.models import ClientNode, JobNode, NodePhoto, ProcessTemplate, TemplateNode  # noqa: F401
 import app.sla.models  # noqa: F401,E402
 import app.pricing.models  # noqa: F401,E402

@@ -36,7 +36,11 @@ class OfferStatus(StrEnum):
 
 class Job(IdMixin, TimestampMixin, Base):
     __tablename__ = "jobs"
-    __table_args__ = (Index("ix_jobs_status_window", "status", "window_start"),)
+    __table_args__ = (
+        Index("ix_jobs_status_window", "status", "window_start"),
+        # The console's day views and KPIs: every job of a day, grouped by status.
+        Index("ix_jobs_window_status", "window_start", "status"),
+    )
 
     order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
     sequence: Mapped[int] = mapped_column(default=0)  # position within the order (delivery before install)

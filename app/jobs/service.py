@@ -347,16 +347,22 @@ def decline(session: Session, job: Job, technician_id: uuid.UUID, actor: Actor, 
     return job
 
 
-def assign(session: Session, job: Job, technician_id: uuid.UUID, actor: Actor, reason: str) -> Job:
+def assign(session: Session, job: Job, technician_id: uuid.UUID, actor: Actor, reason: str,
+           scheduled_start: datetime | None = None) -> Job:
+    """Give the job to a technician (or another one); `scheduled_start` is the planned start, if chosen."""
     _technician(session, technician_id)
     action = "reassign" if job.status in HELD else "assign"
     if action == "reassign" and job.technician_id == technician_id:
         raise conflict("already-assigned", f"job {job.id} is already with technician {technician_id}")
     previous = job.technician_id
     prev = str(previous) if previous else None
+    data = {"technician_id": str(technician_id), "previous_technician_id": prev}
+    fields: dict[str, Any] = {"technician_id": technician_id}
+    if scheduled_start is not None:
+        fields["scheduled_start"] = scheduled_start
+        data["planned_start"] = _iso(scheduled_start)
     transition(
-        session, job, action, actor, reason=reason, fields={"technician_id": technician_id},
-        data={"technician_id": str(technician_id), "previous_technician_id": prev},
+        session, job, action, actor, reason=reason, fields=fields, data=data,
         audience=[previous],
     )
     _close_open_offers(session, job, OfferStatus.withdrawn)

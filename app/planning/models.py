@@ -71,3 +71,14 @@ class PlannedUnassigned(IdMixin, Base):
     detail: Mapped[str] = mapped_column(Text)
 
     run: Mapped[DispatchRun] = relationship(back_populates="unassigned")
+
+
+class JobPin(IdMixin, TimestampMixin, Base):
+    """A dispatcher's decision that a job stays with one technician: the next run plans it there."""
+
+    __tablename__ = "job_pins"
+
+    job_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), unique=True)
+    technician_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("technicians.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str | None] = mapped_column(String(64))

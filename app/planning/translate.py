@@ -15,9 +15,10 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, selectinload
 
 import dispatch
+from app.config import get_settings
 from app.jobs.lifecycle import HELD
 from app.jobs.models import Job, JobStatus
-from app.planning.models import DispatchRun, PlannedStop, PlannedUnassigned
+from app.planning.models import DispatchRun, JobPin, PlannedStop, PlannedUnassigned
 from app.technicians.models import DayOff, Technician, WeeklyShift
 
 # Jobs a run may (re)plan, and jobs already promised to a technician (kept in place, pinned).
@@ -137,7 +138,13 @@ def build_problem(session: Session, ctx: DayContext, speed_kmh: float) -> dispat
         select(Job).where(Job.window_start < day_end, Job.window_end > day_start, Job.status.in_(list(PLANNABLE)))
         .order_by(Job.window_start, Job.id)
     )
-    jobs = [_job(job, ctx) for job in pending] + _held_jobs(session, ctx, tech_ids)
+    pins = dict(session.execute(select(JobPin.job_id, JobPin.technician_id)
+                                .join(Job, Job.id == JobPin.job_id)
+                                .where(Job.window_start < day_end, Job.window_end > day_start,
+                                       Job.status.in_(list(PLANNABLE)))).all())
+    # A dispatcher's pin keeps a pending job on that technician (if they work that day).
+    jobs = [_job(job, ctx, pinned=(str(pins[job.id]), None) if pins.get(job.id) in tech_ids else None)
+            for job in pending] + _held_jobs(session, ctx, tech_ids)
     return dispatch.ProblemData(
         technicians=tuple(_technician(t, s, ctx) for t, s in techs),
         jobs=tuple(jobs),
@@ -162,6 +169,23 @@ def realtime_problem(session: Session, ctx: DayContext, tech_ids: set, speed_kmh
 
 def job_for_offer(job: Job, ctx: DayContext) -> dispatch.Job:
     return _job(job, ctx)
+
+
+def move_problem(session: Session, ctx: DayContext, tech: Technician, periods: list[tuple[int, int]],
+                 job: Job, start: datetime | None) -> dispatch.ProblemData:
+    """One technician's day (their held jobs, in order) plus `job`, not yet placed, starting no
+    earlier than `start`: the problem a hand-made move is checked on."""
+    held = [j for j in _held_jobs(session, ctx, {tech.id}) if j.id != str(job.id)]
+    moved = _job(job, ctx)
+    if start is not None and (not moved.windows or ctx.seconds(start) <= moved.windows[-1].end):
+        moved = moved.model_copy(update={"earliest_start": max(ctx.seconds(start), moved.earliest_start or 0)})
+    return dispatch.ProblemData(
+        technicians=(_technician(tech, periods, ctx),),
+        jobs=tuple(held) + (moved,),
+        travel=dispatch.GreatCircleTravel(speed_kmh=get_settings().city_speed_kmh),
+        epoch=ctx.epoch.isoformat(),
+        weights=dispatch.Weights(quality_per_job=60.0),
+    )
 
 
 def _job(job: Job, ctx: DayContext, pinned: tuple[str, int] | None = None) -> dispatch.Job:
