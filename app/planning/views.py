@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from app.planning.models import DispatchRun
 from app.planning.names import humanise, ids_in, job_labels, technician_names
-from app.planning.schemas import PlanOut, RouteOut, RunOut, StopOut, UnassignedOut
+from app.planning.schemas import JobLabelOut, PlanOut, RouteOut, RunOut, StopOut, UnassignedOut
 
 
 def _named_explanation(expl: dict | None, names: dict[str, str]) -> dict | None:
@@ -28,7 +28,8 @@ def plan_view(session: Session, run: DispatchRun, technician_id: uuid.UUID | Non
     for u in unassigned:
         tech_ids |= ids_in(u.detail)
     names = technician_names(session, tech_ids)
-    labels = job_labels(session, [s.job_id for s in stops] + [u.job_id for u in unassigned])
+    labels = {k: JobLabelOut.model_validate(v) for k, v in
+              job_labels(session, [s.job_id for s in stops] + [u.job_id for u in unassigned]).items()}
     routes: dict[uuid.UUID, list[StopOut]] = {}
     for s in stops:
         out = StopOut.model_validate(s)
