@@ -1,5 +1,4 @@
-// The one HTTP client for Shifu's browser apps (technician app now; ops console and consumer pages
-// later): bearer token, JSON and multipart bodies, RFC 9457 problems turned into ApiError.
+// The one HTTP client for Shifu's browser apps (technician app, ops console, consumer pages): bearer token, JSON and multipart bodies, RFC 9457 problems turned into ApiError.
 
 export class ApiError extends Error {
   // status 0 means the request never reached the server (offline, DNS, connection reset).
@@ -56,6 +55,24 @@ export function createClient({ base = '', storage = globalThis.localStorage, tok
     },
     get(path, opts) { return client.request('GET', path, opts) },
     post(path, json, opts = {}) { return client.request('POST', path, { ...opts, json }) },
+    put(path, json, opts = {}) { return client.request('PUT', path, { ...opts, json }) },
+    patch(path, json, opts = {}) { return client.request('PATCH', path, { ...opts, json }) },
+    del(path, opts) { return client.request('DELETE', path, opts) },
+    // The server's event stream (Server-Sent Events) for these event types, authenticated with the
+    // token as ?access_token= (EventSource cannot send headers). Returns the EventSource; each event's
+    // parsed JSON goes to onEvent.
+    stream(path, { types = [], onEvent, onOpen, onError } = {}) {
+      const q = new URLSearchParams()
+      if (types.length) q.set('types', types.join(','))
+      if (client.token) q.set('access_token', client.token)
+      const source = new EventSource(`${base}${path}?${q}`)
+      const handle = (e) => { let data = null; try { data = JSON.parse(e.data) } catch { /* keep-alive */ } onEvent?.(data, e) }
+      source.onmessage = handle
+      for (const type of types) source.addEventListener(type, handle)
+      if (onOpen) source.onopen = onOpen
+      if (onError) source.onerror = onError
+      return source
+    },
   }
   return client
 }

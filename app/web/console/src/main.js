@@ -1,4 +1,13 @@
-// Entry point of this app; its screens are built in their own issue (ops console #10, consumer #11).
-import { createApp, h } from 'vue'
+// The ops console's entry: Vue with Element Plus (made for admin consoles), its Chinese or English
+// locale, and the console's own styles.
+import { createApp } from 'vue'
+import ElementPlus from 'element-plus'
+import 'element-plus/dist/index.css'
+import 'leaflet/dist/leaflet.css'
+import 'vis-timeline/styles/vis-timeline-graph2d.min.css'
+import './app.css'
+import App from './App.vue'
+import { setLang, lang } from './lib/i18n.js'
 
-createApp({ render: () => h('p', 'Shifu') }).mount('#app')
+setLang(lang.value)
+createApp(App).use(ElementPlus).mount('#app')
