@@ -75,8 +75,9 @@ def test_run_is_queued_at_once_solved_by_the_worker_and_previewed(backend, live_
         assert first["start"].endswith("+08:00")
         assert plan["unassigned"] == [
             {"job_id": str(city["jobs"][3]), "reason": "OUTSIDE_EVERY_SERVICE_AREA",
-             "detail": plan["unassigned"][0]["detail"]}
+             "detail": plan["unassigned"][0]["detail"], "job": plan["unassigned"][0]["job"]}
         ]
+        assert plan["unassigned"][0]["job"]["address"] and plan["routes"][0]["technician_name"]
         # Nothing is offered until ops commit the plan.
         with Session(backend.engine) as s:
             assert s.query(JobOffer).count() == 0

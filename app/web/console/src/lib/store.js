@@ -8,7 +8,7 @@ export const api = createClient({ tokenKey: 'shifu.console.token' })
 
 export const state = reactive({
   user: null, config: null, day: null, board: null, queues: null, preview: null, live: 'off',
-  focusJob: null, moveJob: null, loading: false, lastUpdate: 0,
+  moveJob: null, lastUpdate: 0, run: null, plan: null, current: null,
 })
 
 export async function login(username, password) {
