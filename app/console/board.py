@@ -33,12 +33,13 @@ def _iso(dt: datetime | None) -> str | None:
 
 def technician_state(tech: Technician, working_today: bool, held_statuses: set[str]) -> str:
     """off_duty, on_site, en_route or idle: what the map colours a technician by."""
-    if not tech.active or not tech.on_duty or not working_today:
-        return "off_duty"
+    # What they are doing says more than the duty switch they may have forgotten to flip.
     if held_statuses & ON_SITE:
         return "on_site"
     if JobStatus.en_route in held_statuses:
         return "en_route"
+    if not tech.active or not tech.on_duty or not working_today:
+        return "off_duty"
     return "idle"
 
 

@@ -152,28 +152,42 @@ def _pick_move(city):
     pytest.fail("the demo plan has no job that another technician could take")
 
 
+def only(page, names):
+    """Show only these technicians' rows on the timeline."""
+    page.locator("[data-test=timeline-filter]").click()
+    for name in names:
+        page.locator(".el-select-dropdown__item:visible", has_text=re.compile(f"^{name}$")).click()
+    page.keyboard.press("Escape")
+
+
 def _drag_to_row(page, job_id, tech_id):
-    box = page.locator(f"[data-jobitem='{job_id}']").bounding_box()
-    row = page.locator(f".vis-foreground .vis-group.tech-{tech_id}").bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.down()
-    for k in range(1, 11):
-        page.mouse.move(x, y + (row["y"] + row["height"] / 2 - y) * k / 10)
-    page.mouse.up()
+    """Drag the job's bar onto the technician's row; the move dialog opens with the rule check."""
+    for _ in range(3):  # a drag that starts while the bar is being redrawn is lost, as by hand: drag again
+        box = page.locator(f"[data-jobitem='{job_id}']").bounding_box()
+        row = page.locator(f".vis-foreground .vis-group.tech-{tech_id}").bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.mouse.move(x, y)
+        page.mouse.down()
+        # Paced like a hand, and sideways first: the timeline's pan recogniser starts on horizontal
+        # motion; a sideways wobble under ten minutes keeps the job's time.
+        for k in range(1, 11):
+            page.mouse.move(x + 20, y + (row["y"] + row["height"] / 2 - y) * k / 10)
+            page.wait_for_timeout(30)
+        page.mouse.up()
+        try:
+            page.wait_for_selector("[data-test=move-check] .el-alert", timeout=3000)
+            return
+        except Exception:
+            continue
+    pytest.fail("dragging the job did not open the move dialog")
 
 
 def test_a_drag_to_a_technician_without_the_skill_is_refused_and_to_one_who_can_is_saved(city, page):
     job, bad, good = _pick_move(city)
     tab(page, "timeline")
     page.click("[data-test=tomorrow]")
-    sel = page.locator("[data-test=timeline-filter]")
-    for name in {t["name"] for t in city["api"].get(f"/v1/console/board?date={tomorrow()}").json()["technicians"]
-                 if t["id"] in (job["technician_id"], bad["id"], good["id"])}:
-        sel.click()
-        page.keyboard.type(name)
-        page.keyboard.press("Enter")
-    page.keyboard.press("Escape")
+    only(page, [t["name"] for t in city["api"].get(f"/v1/console/board?date={tomorrow()}").json()["technicians"]
+                if t["id"] in (job["technician_id"], bad["id"], good["id"])])
     page.wait_for_function("document.querySelectorAll('.vis-foreground .vis-group').length === 3")
     page.wait_for_selector(f"[data-jobitem='{job['id']}']")
     _drag_to_row(page, job["id"], bad["id"])
@@ -185,10 +199,10 @@ def test_a_drag_to_a_technician_without_the_skill_is_refused_and_to_one_who_can_
     with Session(city["engine"]) as s:
         assert str(s.get(Job, uuid.UUID(job["id"])).technician_id) == job["technician_id"]
     _drag_to_row(page, job["id"], good["id"])
-    page.wait_for_selector("[data-test=move-check] .el-alert--success")
-    page.fill("[data-test=move-reason] input", "客户点名要这位师傅")
+    assert page.is_visible("[data-test=move-check] .el-alert--success"), page.inner_text(".el-dialog")
+    page.fill("input[data-test=move-reason]", "客户点名要这位师傅")
     page.click("[data-test=move-save]")
-    page.wait_for_selector("[data-test=move-dialog]", state="hidden")
+    page.wait_for_selector("[data-test=move-check]", state="hidden")
     with Session(city["engine"]) as s:
         assert str(s.get(Job, uuid.UUID(job["id"])).technician_id) == good["id"]
         last = s.scalars(select(JobEvent).where(JobEvent.job_id == uuid.UUID(job["id"])).order_by(JobEvent.seq.desc())).first()
@@ -199,25 +213,37 @@ def test_a_drag_to_a_technician_without_the_skill_is_refused_and_to_one_who_can_
 
 def test_an_arrival_sent_through_the_api_shows_on_map_and_timeline_within_two_seconds(city, page):
     api = city["api"]
-    board = api.get(f"/v1/console/board?date={tomorrow()}").json()
-    job = next(j for j in board["jobs"] if j["status"] == "accepted")
-    tech_id = job["technician_id"]
+    now = utcnow()
+    order = api.post("/v1/orders", headers={"X-API-Key": DEMO.brand_key}, json=order_body(
+        "repair", address="杭州市西湖区文三路 120 号", location={"lon": 120.14, "lat": 30.28},
+        windows=[{"start": (now - timedelta(minutes=30)).isoformat(), "end": (now + timedelta(minutes=90)).isoformat()}]))
+    assert order.status_code == 201, order.text
+    job_id = order.json()["jobs"][0]["id"]
+    board = api.get("/v1/console/board").json()
+    tech_id = board["technicians"][0]["id"]
+    assert api.post(f"/v1/jobs/{job_id}/assign", json={"technician_id": tech_id, "reason": "就近"}).status_code == 200
+    job = {"id": job_id, "planned_start": None, "window_start": now.isoformat()}
+    page.click("[data-test=today]")
     with Session(city["engine"]) as s:
         phone = s.get(Technician, uuid.UUID(tech_id)).phone
     tech = httpx.Client(base_url=city["base"], timeout=30)
     tok = tech.post("/v1/auth/login", json={"username": phone, "password": DEMO.technician[1]}).json()
     tech.headers["Authorization"] = f"Bearer {tok['access_token']}"
-    for body in ({"action": "schedule", "scheduled_start": job["planned_start"] or job["window_start"]},
-                 {"action": "depart"}):
-        assert tech.post(f"/v1/jobs/{job['id']}/transitions", json=body).status_code == 200
+    assert tech.post(f"/v1/jobs/{job['id']}/transitions", json={
+        "action": "schedule", "scheduled_start": job["planned_start"] or job["window_start"]}).status_code == 200
     tab(page, "map")
-    page.wait_for_selector(f"[data-tech='{tech_id}'][data-state='en_route']")
-    assert tech.post(f"/v1/jobs/{job['id']}/transitions", json={"action": "arrive"}).status_code == 200
-    t0 = time.monotonic()
-    page.wait_for_selector(f"[data-tech='{tech_id}'][data-state='on_site']", timeout=2000)
+    page.wait_for_selector(f"[data-tech='{tech_id}']")
+    # Setting off shows on the map...
+    assert tech.post(f"/v1/jobs/{job['id']}/transitions", json={"action": "depart"}).status_code == 200
+    page.wait_for_selector(f"[data-tech='{tech_id}'][data-state='en_route']", timeout=2000)
+    # ...and arriving on the timeline (this technician's row), each within two seconds, without a reload.
     tab(page, "timeline")
-    page.wait_for_selector(f"[data-actualitem='{job['id']}']", timeout=max(100, int(2000 - (time.monotonic() - t0) * 1000)))
-    assert time.monotonic() - t0 < 2.0
+    only(page, [next(t["name"] for t in board["technicians"] if t["id"] == tech_id)])
+    page.wait_for_selector(f"[data-jobitem='{job['id']}']")
+    assert tech.post(f"/v1/jobs/{job['id']}/transitions", json={"action": "arrive"}).status_code == 200
+    page.wait_for_selector(f"[data-actualitem='{job['id']}']", timeout=2000)
+    tab(page, "map")
+    page.wait_for_selector(f"[data-tech='{tech_id}'][data-state='on_site']", timeout=2000)
 
 
 def test_the_at_risk_queue_shows_a_late_technician_and_kpis_match_the_api(city, page):
