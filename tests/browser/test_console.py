@@ -264,8 +264,8 @@ def test_the_at_risk_queue_shows_a_late_technician_and_kpis_match_the_api(city, 
     shot(page, "queues")
     today = datetime.now(TZ).date()
     start = datetime.combine(today, datetime.min.time(), TZ)
-    listed = api.get("/v1/jobs", params={"since": start.isoformat(), "until": (start + timedelta(days=1)).isoformat(),
-                                          "limit": 200}).json()["items"]
+    listed = api.get("/v1/jobs", params={"window_from": start.isoformat(),
+                                          "window_to": (start + timedelta(days=1)).isoformat(), "limit": 200}).json()["items"]
     mine = [j for j in listed if start <= datetime.fromisoformat(j["window_start"]) < start + timedelta(days=1)]
     tab(page, "kpis")
     page.wait_for_selector("[data-test=chart-status] canvas")
