@@ -4,21 +4,27 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from sqlalchemy import select
 
 from app.auth import OpsDep, SessionDep
+from app.catalogue.models import Skill
 from app.config import get_settings
 from app.console import board, kpis, queues, risk
 from app.console.days import local_today
+from app.sla.definitions import JOB_SLAS
 
 router = APIRouter(prefix="/v1/console", tags=["console"])
 
 
 @router.get("/config")
-def console_config(_: OpsDep):
-    """The city the console shows: its name, time zone, today there, and the map's tile URL (if any)."""
+def console_config(session: SessionDep, _: OpsDep):
+    """The city the console shows: its name, time zone, today there, the map's tile URL (if any), and the
+    names of skills and job SLAs in both languages."""
     s = get_settings()
     return {"city_name": s.city_name, "timezone": s.city_timezone, "today": local_today().isoformat(),
-            "tile_url": s.console_tile_url or None, "risk_slack_minutes": s.console_risk_slack_minutes}
+            "tile_url": s.console_tile_url or None, "risk_slack_minutes": s.console_risk_slack_minutes,
+            "skills": {k.code: {"zh": k.name_zh, "en": k.name_en} for k in session.scalars(select(Skill))},
+            "slas": {x.code: {"zh": x.title_zh, "en": x.title_en} for x in JOB_SLAS}}
 
 
 @router.get("/board")

@@ -87,3 +87,7 @@ export function stopLive() {
   clearInterval(poller); poller = null
   state.live = 'off'
 }
+
+// A skill's or SLA's name in the console's language (the code when the server did not name it).
+export function skillName(code, l) { const n = state.config?.skills?.[code]; return n ? (l === 'en' ? n.en : n.zh) : code }
+export function slaName(code, l) { const n = state.config?.slas?.[code]; return n ? (l === 'en' ? n.en : n.zh) : code }
