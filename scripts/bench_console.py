@@ -238,8 +238,7 @@ def kpi_bench(n_jobs: int) -> dict:
             for i, sql in enumerate(SEED_SQL):
                 c.execute(text(sql), {"orders": n_jobs // 10})
                 say(f"  seeded step {i + 1}/{len(SEED_SQL)} ({time.perf_counter() - t0:.0f} s)")
-        with engine.connect() as c:
-            c.execute(text("COMMIT"))
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
             c.execute(text("VACUUM ANALYZE"))
             jobs = c.execute(text("SELECT count(*) FROM jobs")).scalar()
             events = c.execute(text("SELECT count(*) FROM job_events")).scalar()
