@@ -53,8 +53,11 @@ def main(argv: list[str] | None = None) -> int:
         "--solver",
         choices=["auto", "solve", "citysplit"],
         default="auto",
-        help="dispatch.solve, or dispatch.citysplit.solve_city; auto: city split from 2,000 jobs when available",
+        help="dispatch.solve, or dispatch.citysplit.solve_city; auto: dispatch.solve (it picks its path by size)",
     )
+    c.add_argument("--no-like-with-like", dest="like_with_like", action="store_false",
+                   help="skip the like-with-like comparisons (plain OR-Tools from parallel cheapest insertion, "
+                        "the library on the baseline's own jobs): two more runs of --time-limit")
     c.add_argument("--workers", type=int, default=1, help="parallel searches inside solve (default 1)")
     c.add_argument("--json", dest="json_out", help="write the figures to this file")
     c.add_argument("--plot", help="draw travel per job and jobs on time for both planners to this PNG")
