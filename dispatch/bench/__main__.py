@@ -1,4 +1,4 @@
-"""python -m dispatch.bench {solomon,city} ... — benchmark scripts that print figures and write JSON."""
+"""python -m dispatch.bench {solomon,city,replan} ... — benchmark scripts that print figures and write JSON."""
 
 from __future__ import annotations
 
@@ -62,12 +62,33 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--json", dest="json_out", help="write the figures to this file")
     c.add_argument("--plot", help="draw travel per job and jobs on time for both planners to this PNG")
 
+    r = sub.add_parser(
+        "replan",
+        help="a technician reports sick at 11:00 on a generated city day: time to a new plan, jobs moved",
+        description="Plan a generated Hangzhou day, then at --at seconds from midnight take the technician with "
+        "the most jobs ahead off sick and re-plan; report the time and how many jobs moved against how many had to.",
+    )
+    r.add_argument("--jobs", type=int, default=1000)
+    r.add_argument("--technicians", type=int, default=100)
+    r.add_argument("--seed", type=int, default=1)
+    r.add_argument("--profile", choices=["peak", "balanced"], default="peak")
+    r.add_argument("--plan-limit", type=float, default=20.0, help="seconds for the morning plan (default 20)")
+    r.add_argument("--time-limit", type=float, default=5.0, help="seconds for the re-plan (default 5)")
+    r.add_argument("--at", type=int, default=11 * 3600, help="when the call comes, seconds from midnight (default 11:00)")
+    r.add_argument("--accepted", type=float, default=0.0,
+                   help="share of each other technician's jobs ahead already accepted (pinned; default 0)")
+    r.add_argument("--json", dest="json_out", help="write the figures to this file")
+
     args = parser.parse_args(argv)
     try:
         if args.command == "solomon":
             from dispatch.bench.solomon_cli import run_solomon
 
             return run_solomon(args)
+        if args.command == "replan":
+            from dispatch.bench.replan_cli import run_replan
+
+            return run_replan(args)
         from dispatch.bench.city_cli import run_city
 
         return run_city(args)
