@@ -14,6 +14,7 @@ import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.util import optional_boolean_pb2
 
+from .build import unassigned_penalty
 from .compiled import INF_TIME, Compiled
 
 _STATUS = {
@@ -182,9 +183,8 @@ def route_with_ortools(
         if job.started and allowed[j].any():
             continue
         idx = manager.NodeToIndex(int(node_of_job[j]))
-        penalty = w.unassigned_penalty * (1 + job.priority) * cost_scale
-        if job.pinned_technician is not None:
-            penalty *= 100
+        before = previous_tech is not None and move_penalty > 0 and previous_tech[j] >= 0
+        penalty = unassigned_penalty(c, j, planned_before=bool(before)) * cost_scale
         routing.AddDisjunction([idx], int(min(penalty, 2**60)))
 
     # Capacity (load) and job count / quality preference.

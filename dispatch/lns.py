@@ -133,8 +133,10 @@ def search(c: Compiled, allowed: np.ndarray, routes: list[list[int]], metric: st
         served[r] = True
     xy = planar(c.points, c.problem.travel.geographic)
     usable = np.flatnonzero(allowed.any(axis=0))
-    penalty = np.array([unassigned_penalty(c, j) for j in range(c.n_jobs)])
-    stats = {"rounds": 0, "accepted": 0, "gain": 0.0}
+    replanning = previous_tech is not None and move_penalty > 0
+    penalty = np.array([unassigned_penalty(c, j, planned_before=replanning and bool(previous_tech[j] >= 0))
+                        for j in range(c.n_jobs)])
+    stats = {"rounds": 0, "accepted": 0, "gain": 0.0, "overrun": 0.0}
     if len(usable) < 2:
         return routes, stats
     group = min(group, len(usable))
@@ -159,7 +161,8 @@ def search(c: Compiled, allowed: np.ndarray, routes: list[list[int]], metric: st
             continue
         local = {int(j): k for k, j in enumerate(jobs)}
         sub = sub_compiled(c, techs, jobs)
-        limit = min(round_seconds, deadline - time.monotonic())
+        began = time.monotonic()
+        limit = min(round_seconds, deadline - began)
         stats["rounds"] += 1
         sub_prev = None
         if previous_tech is not None and move_penalty > 0:
@@ -172,6 +175,7 @@ def search(c: Compiled, allowed: np.ndarray, routes: list[list[int]], metric: st
                                                seed=int(rng.integers(1 << 30))),
                                  initial_routes=[[local[j] for j in routes[t]] for t in techs],
                                  previous_tech=sub_prev, move_penalty=move_penalty)
+        stats["overrun"] = max(stats["overrun"], time.monotonic() - began - limit)
         if res.routes is None:
             continue
         new_routes = [[int(jobs[k]) for k in r] for r in res.routes]

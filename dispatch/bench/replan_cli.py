@@ -4,6 +4,7 @@
 2. At ``--at`` (default 11:00) every job whose planned service ended is done, a job in service is
    started, and ``--accepted`` of the remaining jobs (a share, the earliest first per technician)
    are accepted by their technician; the technician with the most jobs still ahead reports sick.
+   A technician between jobs is where the planned drive has got to (the position the app reports).
 3. ``dispatch.replan`` re-plans from then with ``--time-limit`` seconds (default 5).
 
 Reported: wall time, the sick technician's jobs still ahead (they *have* to move or drop), how many
@@ -16,7 +17,7 @@ from __future__ import annotations
 import os
 import time
 
-from dispatch import SolveParams, solve
+from dispatch import Location, SolveParams, solve
 from dispatch.bench.city import generate_city
 from dispatch.bench.city_cli import ticking
 from dispatch.bench.city_eval import evaluate
@@ -45,7 +46,9 @@ def run_replan(args) -> int:
                       **_short(evaluate(city, plan.sequences()).as_dict())}
 
     now = args.at
-    done, started, ahead = [], [], {}
+    done, started, ahead, positions = [], [], {}, {}
+    jobs = {j.id: j for j in problem.jobs}
+    techs = {t.id: t for t in problem.technicians}
     for route in plan.routes:
         rest = []
         for s in route.stops:
@@ -56,6 +59,8 @@ def run_replan(args) -> int:
             else:
                 rest.append(s.job_id)
         ahead[route.technician_id] = rest
+        if rest and not any(s.job_id in started for s in route.stops):
+            positions[route.technician_id] = _on_the_way(route, rest[0], now, jobs, techs[route.technician_id])
     sick = max(ahead, key=lambda t: (len(ahead[t]), t))
     accepted = []
     for tech, rest in ahead.items():
@@ -68,7 +73,7 @@ def run_replan(args) -> int:
     with ticking("re-plan", args.time_limit):
         t = time.perf_counter()
         out = replan(problem, plan, now, done=done, started=started, accepted=accepted,
-                     changes=[TechnicianOff(sick)],
+                     positions=positions, changes=[TechnicianOff(sick)],
                      params=SolveParams(time_limit_seconds=args.time_limit, seed=args.seed, explain=False))
         seconds = time.perf_counter() - t
     after = out.result.assignment()
@@ -91,6 +96,18 @@ def run_replan(args) -> int:
         write_json(record, args.json_out)
         print(f"\nfigures: {args.json_out}")
     return 0
+
+
+def _on_the_way(route, next_id: str, now: int, jobs: dict, tech) -> Location:
+    """Where a technician between jobs is at ``now`` (what the phone's position would say): on the
+    straight line from the last place to the next job, as far as the planned drive has got."""
+    k = route.job_ids.index(next_id)
+    here = tech.start if k == 0 else jobs[route.stops[k - 1].job_id].location
+    there = jobs[next_id].location
+    stop = route.stops[k]
+    left = stop.arrival - stop.travel_seconds
+    share = 0.0 if stop.travel_seconds <= 0 else min(1.0, max(0.0, (now - left) / stop.travel_seconds))
+    return Location(x=here.x + share * (there.x - here.x), y=here.y + share * (there.y - here.y))
 
 
 def _short(evaluation: dict) -> dict:
