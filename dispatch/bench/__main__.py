@@ -77,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--at", type=int, default=11 * 3600, help="when the call comes, seconds from midnight (default 11:00)")
     r.add_argument("--accepted", type=float, default=0.0,
                    help="share of each other technician's jobs ahead already accepted (pinned; default 0)")
+    r.add_argument("--move-penalty", type=float, default=None,
+                   help="objective units per job moved off its technician (default: dispatch.replan's)")
     r.add_argument("--json", dest="json_out", help="write the figures to this file")
 
     args = parser.parse_args(argv)

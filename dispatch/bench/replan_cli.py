@@ -69,11 +69,13 @@ def run_replan(args) -> int:
     record.update(sick_technician=sick, done=len(done), started=len(started), accepted=len(accepted))
     had_to_move = [j for j in ahead[sick]] + [j for j in started if plan.assignment()[j] == sick]
 
+    penalty = {} if args.move_penalty is None else {"move_penalty": args.move_penalty}
+    record["move_penalty"] = args.move_penalty
     load = round(os.getloadavg()[0], 2)
     with ticking("re-plan", args.time_limit):
         t = time.perf_counter()
         out = replan(problem, plan, now, done=done, started=started, accepted=accepted,
-                     positions=positions, changes=[TechnicianOff(sick)],
+                     positions=positions, changes=[TechnicianOff(sick)], **penalty,
                      params=SolveParams(time_limit_seconds=args.time_limit, seed=args.seed, explain=False))
         seconds = time.perf_counter() - t
     after = out.result.assignment()
