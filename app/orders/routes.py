@@ -2,11 +2,14 @@ import uuid
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import HTMLResponse
 
 from app.actors import Actor
 from app.auth import ClientDep, PrincipalDep, SessionDep
+from app.consumer import verification
+from app.consumer.ratelimit import limit_consumer
+from app.errors import ProblemError
 from app.idempotency.service import run_idempotent
 from app.orders import batch, service, tracking
 from app.orders.models import OrderStatus, ServiceType
@@ -23,6 +26,7 @@ from app.orders.schemas import (
     TrackingOut,
 )
 from app.schemas_base import AwareDatetime, Page
+from app.web_app import consumer_shell
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
 public = APIRouter(tags=["consumers"])
@@ -124,8 +128,10 @@ def goods_arrived(
 # --- consumers: no account, a tracking token instead --------------------------------------------------------
 
 
-@public.post("/v1/consumer/bookings", status_code=201, response_model=BookingCreated)
+@public.post("/v1/consumer/bookings", status_code=201, response_model=BookingCreated,
+             dependencies=[Depends(limit_consumer)])
 def book_visit(body: ConsumerBooking, request: Request, session: SessionDep):
+    verification.use_proof(session, body.phone_proof, body.phone, request.app.state.settings)
     new = tracking.book(session, body)
     return {
         "order_id": new.order.id,
@@ -142,6 +148,11 @@ def track(token: str, request: Request, session: SessionDep):
 
 
 @public.get("/track/{token}", response_class=HTMLResponse, include_in_schema=False)
-def track_page(token: str, request: Request, session: SessionDep, lang: str = "zh"):
-    order = tracking.order_for_token(session, token)
-    return HTMLResponse(tracking.tracking_html(tracking.tracking_view(session, order, _tz(request)), token, lang))
+def track_page(token: str, request: Request, session: SessionDep):
+    """The consumer app's shell (app/web/consumer/), which asks the API with the token; 404 for a token
+    that opens nothing (the page then says so in words)."""
+    try:
+        tracking.order_for_token(session, token)
+    except ProblemError:
+        return consumer_shell(request, 404)
+    return consumer_shell(request)

@@ -1,12 +1,11 @@
 import uuid
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.auth import ClientDep, OpsDep, PrincipalDep, SessionDep
-from app.errors import not_found
+from app.errors import ProblemError, not_found
 from app.jobs.service import get_job, visible_job
 from app.orders.tracking import order_for_token
 from app.schemas_base import Page
@@ -24,6 +23,7 @@ from app.warranty.schemas import (
     ServiceCodeOut,
     TrackedDecisionOut,
 )
+from app.web_app import consumer_shell
 
 products = APIRouter(prefix="/v1/products", tags=["warranty"])
 policies = APIRouter(prefix="/v1/warranty-policies", tags=["warranty"])
@@ -115,11 +115,14 @@ def service_code_svg(code: str, request: Request, session: SessionDep, scale: Sc
 
 
 @public.get("/book/{code}", response_class=HTMLResponse, include_in_schema=False)
-def booking_page(code: str, request: Request, session: SessionDep, lang: str = "zh"):
-    view = booking.service_code_view(session, code, _base_url(request))
-    lang = lang if lang in booking.TEXT else "zh"  # a consumer's page: an odd link still shows it
-    page, nonce = booking.booking_page(view, lang, ZoneInfo(request.app.state.settings.city_timezone))
-    return HTMLResponse(page, headers={"Content-Security-Policy": booking.content_security_policy(nonce)})
+def booking_page(code: str, request: Request, session: SessionDep):
+    """The consumer app's booking page, pre-filled in the browser from GET /v1/service-codes/{code}; 404
+    for a code that names no product (the page says so in words)."""
+    try:
+        service.product_by_code(session, code)
+    except ProblemError:
+        return consumer_shell(request, 404)
+    return consumer_shell(request)
 
 
 # --- warranty policies (brands) ----------------------------------------------------------------------------
