@@ -13,11 +13,13 @@ from app.checklists.photos import Upload
 from app.checklists.storage import storage_for
 from app.consumer import changes, overview, photos, slots, verification
 from app.consumer.ratelimit import limit_consumer
+from app.demo.city import CENTRE, DISTRICTS, district_polygon
 from app.consumer.schemas import (
     ChangeOut,
     CodeIn,
     ConsumerCancelIn,
     ConsumerPhotoOut,
+    MapOut,
     OverviewOut,
     PhoneIn,
     ProofOut,
@@ -69,6 +71,17 @@ def check_code(verification_id: uuid.UUID, body: CodeIn, request: Request, sessi
     if isinstance(result, ProblemError):
         return problem_for(request, result)  # answered, not raised: the used-up try is committed
     return {"phone_proof": result}
+
+
+@public.get("/v1/consumer/map", response_model=MapOut)
+def city_map(request: Request):
+    """What the consumer's map draws without a tile server: the city's centre and its district outlines
+    (and the tile server's URL when one is configured)."""
+    return {"city": request.app.state.settings.city_name, "centre": {"lon": CENTRE[0], "lat": CENTRE[1]},
+            "tile_url": _settings(request).map_tile_url or None,
+            "districts": {"type": "FeatureCollection", "features": [
+                {"type": "Feature", "properties": {"code": code, "name_zh": zh, "name_en": en},
+                 "geometry": district_polygon(code)} for code, (zh, en, _) in DISTRICTS.items()]}}
 
 
 # --- through the tracking link ----------------------------------------------------------------------------

@@ -94,3 +94,10 @@ class OverviewOut(Out):
     timeline: list[dict]
     change: dict
     position_poll_seconds: float
+
+
+class MapOut(Out):
+    city: str
+    centre: dict[str, float]
+    tile_url: str | None
+    districts: dict = Field(description="GeoJSON FeatureCollection of the districts (code, name_zh, name_en)")

@@ -147,6 +147,12 @@ def track(token: str, request: Request, session: SessionDep):
     return tracking.tracking_view(session, order, _tz(request))
 
 
+@public.get("/book", response_class=HTMLResponse, include_in_schema=False)
+def booking_page(request: Request):
+    """The consumer app's booking page for any appliance (with a service code: /book/{code})."""
+    return consumer_shell(request)
+
+
 @public.get("/track/{token}", response_class=HTMLResponse, include_in_schema=False)
 def track_page(token: str, request: Request, session: SessionDep):
     """The consumer app's shell (app/web/consumer/), which asks the API with the token; 404 for a token
