@@ -100,3 +100,17 @@ def drag_by_touch(page, element, dx: float, dy: float):
         cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x + dx * i / 10, "y": y + dy * i / 10}]})
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
     cdp.detach()
+
+
+
+def shot(page, name: str):
+    """With SHIFU_SCREENSHOTS=1 the stories also photograph the phone for the README."""
+    import os
+    from pathlib import Path
+
+    if os.environ.get("SHIFU_SCREENSHOTS") != "1":
+        return
+    out = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "consumer"
+    out.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(400)  # let a toast or the map settle
+    page.screenshot(path=str(out / f"{name}.png"), full_page=True)

@@ -16,7 +16,14 @@ from app.warranty.service import load_default_policies, register_product
 from tests.app.consumer.stories import WASHER_SKILLS, busy_morning, tomorrow_at
 from tests.app.warranty.builders import product_body
 from tests.browser.consumer_phone import (
-    SHANGHAI, assert_fits_the_phone, assert_no_raw_codes, drag_by_touch, phone, sms, verify_phone,  # noqa: F401
+    SHANGHAI,  # noqa: F401
+    assert_fits_the_phone,
+    assert_no_raw_codes,
+    drag_by_touch,
+    phone,
+    shot,
+    sms,
+    verify_phone,
 )
 from tests.factories import make_client, make_technician
 
@@ -39,6 +46,8 @@ def test_booking_without_a_code_drag_the_pin_refuse_a_full_slot_take_a_free_one(
     context = phone(browser, "large")
     page = context.new_page()
     page.goto(f"{server}/book")
+    page.wait_for_selector(".map-pin")
+    shot(page, "book")
     page.click("[data-category=washing_machine]")
     page.fill("textarea[name=problem]", "脱水时噪音很大")
     page.fill("input[name=address]", "湖墅南路 88 号 3 幢 502")
@@ -50,6 +59,7 @@ def test_booking_without_a_code_drag_the_pin_refuse_a_full_slot_take_a_free_one(
     assert full.get_attribute("data-status") == "full"
     full.click(force=True)  # aria-disabled for screen readers, yet a finger can still tap it
     page.wait_for_selector(".van-toast:has-text('已约满')")
+    shot(page, "book-full-slot")
     assert page.query_selector("[data-chosen]") is None
     page.click(f"[data-slot='{tomorrow_at(14).isoformat()}']")
     assert "14:00–16:00" in page.inner_text("[data-chosen]")
@@ -61,9 +71,17 @@ def test_booking_without_a_code_drag_the_pin_refuse_a_full_slot_take_a_free_one(
     verify_phone(page, sms)
     assert_no_raw_codes(page)
     assert_fits_the_phone(page)
+    shot(page, "book-ready")
+    page.click("[data-lang]")
+    page.wait_for_selector("[data-submit]:has-text('Book')")
+    assert_fits_the_phone(page)
+    shot(page, "book-en")
+    page.click("[data-lang]")
+    page.wait_for_selector("[data-submit]:has-text('确认预约')")
     page.click("[data-submit]")
     page.wait_for_url(re.compile(r"/track/trk_"))
     page.wait_for_selector("[data-status]:has-text('正在安排师傅')")
+    shot(page, "track-booked")
     assert_no_raw_codes(page)
     assert_fits_the_phone(page)
 
@@ -88,6 +106,7 @@ def test_booking_from_a_service_code_with_the_phones_position(backend, verifying
     page = context.new_page()
     page.goto(f"{server}/book/{code.lower()}")
     product = page.wait_for_selector("[data-product]")
+    shot(page, "book-from-code")
     assert "KFR-35GW/NhGc1B" in product.inner_text() and "空调" in product.inner_text()
     page.fill("textarea[name=problem]", "不制冷")
     page.fill("input[name=address]", "文三路 90 号")
@@ -118,6 +137,7 @@ def test_an_address_nobody_covers_is_refused_before_anything_is_sent(backend, li
     page.click("[data-locate]")
     refusal = page.wait_for_selector("[data-not-covered]")
     assert "暂无师傅服务" in refusal.inner_text()
+    shot(page, "book-not-covered")
     assert page.is_disabled("[data-submit]")
     assert_fits_the_phone(page)
     assert sent == []
@@ -126,6 +146,7 @@ def test_an_address_nobody_covers_is_refused_before_anything_is_sent(backend, li
     denied.goto(f"{server}/book")
     denied.click("[data-locate]")
     assert "拒绝了定位授权" in denied.wait_for_selector("[data-geo-note]").inner_text()
+    shot(denied, "book-location-refused")
     with Session(backend.engine) as s:
         assert s.scalar(select(func.count()).select_from(Order)) == 0
     denied.context.close()

@@ -68,6 +68,12 @@ const zh = {
   warrantyStatus: { in_warranty: '在保修期内', key_parts_only: '仅关键部件在保', out_of_warranty: '已过保修期', unknown: '无法判定' },
   ticket: { open: '待处理', acknowledged: '处理中', resolved: '已解决', rejected: '未受理' },
   changeKind: { reschedule: '改约', cancel: '取消' },
+  // The consumer's own checklist steps, worded for the consumer (the catalogue's titles are for staff).
+  nodes: {
+    'open.consumer_confirms_time': '确认上门时间', 'open.consumer_confirms_arrival': '确认师傅已到达',
+    'close.consumer_confirms_done': '验收：确认服务已完成', 'rep.consumer_accepts_quote': '同意维修报价',
+    'dlv.consumer_accepts_goods': '签收货物', 'rwk.consumer_satisfied': '确认返修满意', 'fr.consumer_temp_report': '填写冰箱温度',
+  },
   fields: {
     name: '姓名', phone: '手机号', address: '上门地址', location: '地图位置', 'appliance.category': '家电类别',
     'appliance.brand': '品牌', 'appliance.model': '型号', problem_description: '故障描述', windows: '上门时段',
@@ -133,6 +139,11 @@ const en = {
   warrantyStatus: { in_warranty: 'In warranty', key_parts_only: 'Key parts only', out_of_warranty: 'Out of warranty', unknown: 'Undecided' },
   ticket: { open: 'Waiting', acknowledged: 'Being handled', resolved: 'Resolved', rejected: 'Not accepted' },
   changeKind: { reschedule: 'Rescheduled', cancel: 'Cancelled' },
+  nodes: {
+    'open.consumer_confirms_time': 'Confirm the visit time', 'open.consumer_confirms_arrival': 'Confirm the technician arrived',
+    'close.consumer_confirms_done': 'Accept the work (it is done)', 'rep.consumer_accepts_quote': 'Accept the repair quote',
+    'dlv.consumer_accepts_goods': 'Sign for the goods', 'rwk.consumer_satisfied': 'Confirm the rework fixed it', 'fr.consumer_temp_report': 'Report the fridge temperature',
+  },
   fields: {
     name: 'name', phone: 'mobile phone', address: 'address', location: 'map position', 'appliance.category': 'appliance',
     'appliance.brand': 'brand', 'appliance.model': 'model', problem_description: 'problem', windows: 'visit time',
@@ -153,6 +164,8 @@ export function t(key, params = {}) {
 export function label(group, code) {
   return lookup(messages[lang.value], `${group}.${code}`) ?? lookup(zh, `${group}.${code}`) ?? (lang.value === 'en' ? 'Other' : '其他')
 }
+// A consumer step's words: ours for the known ones, else the catalogue's title.
+export function nodeTitle(n) { return messages[lang.value].nodes[n.code] ?? named(n, 'title') }
 // Names from the API come in both languages (name_zh/name_en, title_zh/title_en, reason_zh/reason_en...).
 export function named(o, base = 'name') { return o ? (lang.value === 'en' ? o[`${base}_en`] : o[`${base}_zh`]) || o[`${base}_zh`] || '' : '' }
 
