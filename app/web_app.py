@@ -40,15 +40,23 @@ def _not_built(title: str) -> HTMLResponse:
         "<code>cd app/web &amp;&amp; npm ci &amp;&amp; npm run build</code>.</p>", status_code=503)
 
 
-def consumer_shell(request: Request, status: int = 200, dist: Path = DIST):
+def consumer_shell(request: Request, status: int = 200, head: str = "", dist: Path = DIST):
     """The consumer app's page for the links consumers are given (/book, /book/{code}, /track/{token}):
-    the same shell as /consumer/, which reads the path and routes in the browser."""
+    the same shell as /consumer/, which reads the path and routes in the browser; `head` goes into its
+    <head> (data the first screen needs, so it does not wait for another round trip)."""
     shell = dist / "consumer" / "index.html"
     if not shell.is_file():
         return _not_built("consumer pages")
-    response = _send(request, shell, REVALIDATE)
-    response.status_code = status
-    return response
+    if not head:
+        response = _send(request, shell, REVALIDATE)
+        response.status_code = status
+        return response
+    page = shell.read_text().replace("</head>", head + "</head>", 1).encode()
+    headers = {**REVALIDATE, "Vary": "Accept-Encoding"}
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        return Response(gzip.compress(page, 6), status_code=status, media_type="text/html",
+                        headers={**headers, "Content-Encoding": "gzip"})
+    return Response(page, status_code=status, media_type="text/html", headers=headers)
 
 
 def mount_spa(app: FastAPI, name: str, dist: Path = DIST, *, service_worker: bool = False) -> None:

@@ -6,14 +6,13 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 
 from app.auth import SessionDep
 from app.checklists.photos import Upload
 from app.checklists.storage import storage_for
-from app.consumer import changes, overview, photos, slots, verification
+from app.consumer import boot, changes, overview, photos, slots, verification
 from app.consumer.ratelimit import limit_consumer
-from app.demo.city import CENTRE, DISTRICTS, district_polygon
 from app.consumer.schemas import (
     ChangeOut,
     CodeIn,
@@ -30,9 +29,11 @@ from app.consumer.schemas import (
 from app.errors import ProblemError, not_found, problem_for
 from app.orders.models import ServiceType
 from app.orders.tracking import order_for_token
+from app.web_app import consumer_shell
 
 public = APIRouter(tags=["consumers"], dependencies=[Depends(limit_consumer)])
 tracked = APIRouter(prefix="/v1/track", tags=["consumers"])
+pages = APIRouter(include_in_schema=False)
 
 
 def _settings(request: Request):
@@ -77,11 +78,7 @@ def check_code(verification_id: uuid.UUID, body: CodeIn, request: Request, sessi
 def city_map(request: Request):
     """What the consumer's map draws without a tile server: the city's centre and its district outlines
     (and the tile server's URL when one is configured)."""
-    return {"city": request.app.state.settings.city_name, "centre": {"lon": CENTRE[0], "lat": CENTRE[1]},
-            "tile_url": _settings(request).map_tile_url or None,
-            "districts": {"type": "FeatureCollection", "features": [
-                {"type": "Feature", "properties": {"code": code, "name_zh": zh, "name_en": en},
-                 "geometry": district_polygon(code)} for code, (zh, en, _) in DISTRICTS.items()]}}
+    return boot.city_map(_settings(request))
 
 
 # --- through the tracking link ----------------------------------------------------------------------------
@@ -143,5 +140,32 @@ def get_photo(token: str, photo_id: uuid.UUID, request: Request, session: Sessio
     return Response(data, media_type=photo.content_type, headers={"Cache-Control": "private, max-age=86400"})
 
 
+# --- the pages consumers are sent to: the consumer app's shell ---------------------------------------------
+
+
+@pages.get("/book", response_class=HTMLResponse)
+def booking_page(request: Request, session: SessionDep):
+    """Booking for any appliance."""
+    return consumer_shell(request, head=boot.script_tag(boot.booking_boot(session, _settings(request))))
+
+
+@pages.get("/book/{code}", response_class=HTMLResponse)
+def booking_page_for_code(code: str, request: Request, session: SessionDep):
+    """Booking from a product's service code (its QR), pre-filled; 404 for a code that names no product
+    (the page says so in words)."""
+    data = boot.booking_boot(session, _settings(request), code)
+    return consumer_shell(request, 404 if data["product"] is None else 200, head=boot.script_tag(data))
+
+
+@pages.get("/track/{token}", response_class=HTMLResponse)
+def track_page(token: str, request: Request, session: SessionDep):
+    """The tracking page, which reads the API with the token; 404 for a token that opens nothing."""
+    try:
+        order_for_token(session, token)
+    except ProblemError:
+        return consumer_shell(request, 404)
+    return consumer_shell(request)
+
+
 # every router of this domain; app/main.py includes them all
-routers = [public, tracked]
+routers = [public, tracked, pages]

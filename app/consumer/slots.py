@@ -75,17 +75,30 @@ def _route_of(problem: dispatch.ProblemData, tech_id: str) -> list[dispatch.Job]
     return sorted(mine, key=lambda j: (not j.started, j.pinned_sequence if j.pinned_sequence is not None else 10**9))
 
 
+def _skills_valid(tech: dispatch.Technician, skills: list[str], start: int, end: int) -> bool:
+    """The candidate query asked about the whole span; a certificate may lapse on one of its days."""
+    held = {k.code: k for k in tech.skills}
+    return all(code in held and (held[code].valid_from is None or held[code].valid_from <= start)
+               and (held[code].valid_until is None or held[code].valid_until >= end) for code in skills)
+
+
+# Technicians whose routes are built at once; most slots are answered by the nearest one or two, so the
+# others' routes are only loaded for the slots still open.
+BATCH = 4
+
+
 def day_availability(session: Session, lon: float, lat: float, skills: list[str], duration_minutes: int,
-                     slots: list[Slot], tz: ZoneInfo, settings: Settings) -> None:
+                     slots: list[Slot], tz: ZoneInfo, settings: Settings, nearest=None) -> None:
+    """Mark each slot of one local day available if some nearby covering technician can take it.
+    `nearest`: the candidate query's answer for a span including this day (asked here if omitted)."""
     if not slots:
         return
-    need = JobNeed(lon, lat, slots[0].start, slots[-1].end, duration_minutes, tuple(skills))
-    nearest = candidates_for_need(session, need, limit=settings.booking_slot_candidates)
+    if nearest is None:
+        need = JobNeed(lon, lat, slots[0].start, slots[-1].end, duration_minutes, tuple(skills))
+        nearest = candidates_for_need(session, need, limit=settings.booking_slot_candidates)
     if not nearest:
         return
     ctx = day_context(slots[0].start.astimezone(tz).date(), tz.key)
-    problem = realtime_problem(session, ctx, {t.id for t, _ in nearest}, settings.city_speed_kmh)
-    by_id = {t.id: t for t in problem.technicians}
     visits = [
         dispatch.Job(id=f"slot-{i}", location=dispatch.Location(x=lon, y=lat), service_seconds=duration_minutes * 60,
                      windows=(dispatch.TimeWindow(start=ctx.seconds(s.start), end=ctx.seconds(s.end)),),
@@ -93,15 +106,21 @@ def day_availability(session: Session, lon: float, lat: float, skills: list[str]
         for i, s in enumerate(slots)
     ]
     open_ = set(range(len(slots)))
-    for tech, _ in nearest:  # nearest first: most slots are answered by the first one or two
-        t = by_id.get(str(tech.id))
-        if t is None or not open_:
-            continue
-        for i in _fits(t, _route_of(problem, t.id), visits, problem, sorted(open_)):
-            slots[i].available, slots[i].technicians = True, 1
-            open_.discard(i)
+    ids = [t.id for t, _ in nearest]  # nearest first
+    for at in range(0, len(ids), BATCH):
         if not open_:
             break
+        problem = realtime_problem(session, ctx, set(ids[at:at + BATCH]), settings.city_speed_kmh)
+        by_id = {t.id: t for t in problem.technicians}
+        for tid in ids[at:at + BATCH]:
+            t = by_id.get(str(tid))  # None: not working that day (weekday shift, day off)
+            if t is None or not open_:
+                continue
+            wanted = sorted(i for i in open_ if _skills_valid(t, skills, visits[i].windows[0].start,
+                                                                visits[i].windows[0].end))
+            for i in _fits(t, _route_of(problem, t.id), visits, problem, wanted):
+                slots[i].available, slots[i].technicians = True, 1
+                open_.discard(i)
 
 
 def booking_slots(session: Session, lon: float, lat: float, category: str, service_type: str,
@@ -116,10 +135,16 @@ def booking_slots(session: Session, lon: float, lat: float, category: str, servi
     now = now or utcnow()
     not_before = now + timedelta(minutes=settings.booking_lead_minutes)
     today = now.astimezone(tz).date()
+    days = [day_slots(today + timedelta(days=d), tz, settings, not_before) for d in range(settings.booking_slot_days)]
+    days = [d for d in days if d]
+    nearest = []
+    if days:
+        # One candidate query for the whole span: whoever could do the visit on some day of it.
+        need = JobNeed(lon, lat, days[0][0].start, days[-1][-1].end, entry.duration_minutes, tuple(skills))
+        nearest = candidates_for_need(session, need, limit=settings.booking_slot_candidates)
     slots: list[Slot] = []
-    for d in range(settings.booking_slot_days):
-        day = day_slots(today + timedelta(days=d), tz, settings, not_before)
-        day_availability(session, lon, lat, skills, entry.duration_minutes, day, tz, settings)
+    for day in days:
+        day_availability(session, lon, lat, skills, entry.duration_minutes, day, tz, settings, nearest)
         slots += day
     return {
         "category": category, "service_type": service_type, "duration_minutes": entry.duration_minutes,

@@ -3,13 +3,11 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Header, Query, Request
-from fastapi.responses import HTMLResponse
 
 from app.actors import Actor
 from app.auth import ClientDep, PrincipalDep, SessionDep
 from app.consumer import verification
 from app.consumer.ratelimit import limit_consumer
-from app.errors import ProblemError
 from app.idempotency.service import run_idempotent
 from app.orders import batch, service, tracking
 from app.orders.models import OrderStatus, ServiceType
@@ -26,7 +24,6 @@ from app.orders.schemas import (
     TrackingOut,
 )
 from app.schemas_base import AwareDatetime, Page
-from app.web_app import consumer_shell
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
 public = APIRouter(tags=["consumers"])
@@ -145,20 +142,3 @@ def book_visit(body: ConsumerBooking, request: Request, session: SessionDep):
 def track(token: str, request: Request, session: SessionDep):
     order = tracking.order_for_token(session, token)
     return tracking.tracking_view(session, order, _tz(request))
-
-
-@public.get("/book", response_class=HTMLResponse, include_in_schema=False)
-def booking_page(request: Request):
-    """The consumer app's booking page for any appliance (with a service code: /book/{code})."""
-    return consumer_shell(request)
-
-
-@public.get("/track/{token}", response_class=HTMLResponse, include_in_schema=False)
-def track_page(token: str, request: Request, session: SessionDep):
-    """The consumer app's shell (app/web/consumer/), which asks the API with the token; 404 for a token
-    that opens nothing (the page then says so in words)."""
-    try:
-        tracking.order_for_token(session, token)
-    except ProblemError:
-        return consumer_shell(request, 404)
-    return consumer_shell(request)

@@ -2,10 +2,10 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 
 from app.auth import ClientDep, OpsDep, PrincipalDep, SessionDep
-from app.errors import ProblemError, not_found
+from app.errors import not_found
 from app.jobs.service import get_job, visible_job
 from app.orders.tracking import order_for_token
 from app.schemas_base import Page
@@ -23,7 +23,6 @@ from app.warranty.schemas import (
     ServiceCodeOut,
     TrackedDecisionOut,
 )
-from app.web_app import consumer_shell
 
 products = APIRouter(prefix="/v1/products", tags=["warranty"])
 policies = APIRouter(prefix="/v1/warranty-policies", tags=["warranty"])
@@ -112,17 +111,6 @@ def service_code_svg(code: str, request: Request, session: SessionDep, scale: Sc
     url = service.booking_url(_base_url(request), product.service_code)
     title = f"售后码 Service code {product.service_code}"
     return Response(qr.svg(url, scale, title), media_type="image/svg+xml", headers=IMMUTABLE)
-
-
-@public.get("/book/{code}", response_class=HTMLResponse, include_in_schema=False)
-def booking_page(code: str, request: Request, session: SessionDep):
-    """The consumer app's booking page, pre-filled in the browser from GET /v1/service-codes/{code}; 404
-    for a code that names no product (the page says so in words)."""
-    try:
-        service.product_by_code(session, code)
-    except ProblemError:
-        return consumer_shell(request, 404)
-    return consumer_shell(request)
 
 
 # --- warranty policies (brands) ----------------------------------------------------------------------------
