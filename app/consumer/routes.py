@@ -31,7 +31,8 @@ from app.orders.models import ServiceType
 from app.orders.tracking import order_for_token
 from app.web_app import consumer_shell
 
-public = APIRouter(tags=["consumers"], dependencies=[Depends(limit_consumer)])
+LIMITED = {429: {"description": "too many requests from this address; see Retry-After"}}
+public = APIRouter(tags=["consumers"], dependencies=[Depends(limit_consumer)], responses=LIMITED)
 tracked = APIRouter(prefix="/v1/track", tags=["consumers"])
 pages = APIRouter(include_in_schema=False)
 
@@ -110,7 +111,7 @@ def _photo_out(token: str, p) -> dict:
 
 
 @tracked.post("/{token}/photos", status_code=201, response_model=list[ConsumerPhotoOut],
-              dependencies=[Depends(limit_consumer)])
+              dependencies=[Depends(limit_consumer)], responses=LIMITED)
 def upload_photos(
     token: str, request: Request, session: SessionDep,
     files: Annotated[list[UploadFile], File(description="JPEG, PNG or WebP images")],

@@ -126,7 +126,8 @@ def goods_arrived(
 
 
 @public.post("/v1/consumer/bookings", status_code=201, response_model=BookingCreated,
-             dependencies=[Depends(limit_consumer)])
+             dependencies=[Depends(limit_consumer)],
+             responses={429: {"description": "too many requests from this address; see Retry-After"}})
 def book_visit(body: ConsumerBooking, request: Request, session: SessionDep):
     verification.use_proof(session, body.phone_proof, body.phone, request.app.state.settings)
     new = tracking.book(session, body)
