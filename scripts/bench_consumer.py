@@ -28,11 +28,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 os.environ.setdefault("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
 
+import bench_candidates as roster  # noqa: E402  (the same city generator as the candidate-query benchmark)
 from sqlalchemy import select, text, update  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 from tqdm import tqdm  # noqa: E402
-
-import bench_candidates as roster  # noqa: E402  (the same city generator as the candidate-query benchmark)
 
 CHROMIUM = os.environ.get("SHIFU_CHROMIUM", "/usr/bin/chromium")
 TZ = ZoneInfo("Asia/Shanghai")

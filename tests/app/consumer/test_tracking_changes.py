@@ -9,7 +9,13 @@ from app.consumer.models import ConsumerChange
 from app.jobs import service as jobs
 from app.jobs.models import Job
 from app.orders.models import Order
-from tests.app.consumer.stories import AT, WASHER_SKILLS, busy_morning, slot_start, tomorrow_at
+from tests.app.consumer.stories import (
+    AT,
+    WASHER_SKILLS,
+    busy_morning,
+    slot_start,
+    tomorrow_at,
+)
 from tests.app.orders.stories import expect_problem
 from tests.factories import make_technician
 
