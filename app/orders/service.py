@@ -21,9 +21,20 @@ from app.events import bus
 from app.geo import lonlat, point
 from app.jobs.lifecycle import TERMINAL
 from app.jobs.models import Job, JobStatus
-from app.jobs.service import cancel_jobs_of_order, create_jobs_for_order, release_after_goods
+from app.jobs.service import (
+    cancel_jobs_of_order,
+    create_jobs_for_order,
+    release_after_goods,
+)
 from app.models_base import utcnow
-from app.orders.models import Order, OrderAppliance, OrderChannel, OrderStatus, OrderWindow, ServiceType
+from app.orders.models import (
+    Order,
+    OrderAppliance,
+    OrderChannel,
+    OrderStatus,
+    OrderWindow,
+    ServiceType,
+)
 from app.orders.schemas import OrderCreate, local
 from app.pagination import paginate
 from app.security import new_secret, sha256
@@ -272,7 +283,11 @@ def _require_writer(principal) -> None:
 
 def cancel_order(session: Session, order_id: uuid.UUID, principal, actor: Actor, reason: str) -> Order:
     _require_writer(principal)
-    order = visible_order(session, order_id, principal)
+    return cancel(session, visible_order(session, order_id, principal), actor, reason)
+
+
+def cancel(session: Session, order: Order, actor: Actor, reason: str) -> Order:
+    """Cancel an order the caller may change (a client, ops, or the consumer through its tracking link)."""
     _require_open(order, "cancel")
     # Raises 409 naming the job if any job is already under way; the whole request then rolls back.
     cancel_jobs_of_order(session, order, actor, reason)

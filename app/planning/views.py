@@ -7,7 +7,14 @@ from sqlalchemy.orm import Session
 
 from app.planning.models import DispatchRun
 from app.planning.names import humanise, ids_in, job_labels, technician_names
-from app.planning.schemas import JobLabelOut, PlanOut, RouteOut, RunOut, StopOut, UnassignedOut
+from app.planning.schemas import (
+    JobLabelOut,
+    PlanOut,
+    RouteOut,
+    RunOut,
+    StopOut,
+    UnassignedOut,
+)
 
 
 def _named_explanation(expl: dict | None, names: dict[str, str]) -> dict | None:

@@ -1,7 +1,7 @@
 """ops console: pins that keep a job with a technician, and the day index the console's views use
 
 Revision ID: c3a0c0e7e003
-Revises: 0c7d6e1b3d87
+Revises: e746e72deac4
 Create Date: 2026-12-01 23:50:00
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ import app.models_base
 
 
 revision: str = 'c3a0c0e7e003'
-down_revision: Union[str, None] = '0c7d6e1b3d87'
+down_revision: Union[str, None] = 'e746e72deac4'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

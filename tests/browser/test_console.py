@@ -30,9 +30,9 @@ from app.main import create_app
 from app.models_base import utcnow
 from app.technicians.models import Technician
 from app.web_app import DIST
+from tests.app.orders.stories import order_body
 from tests.browser.fixtures import _free_port
 from tests.conftest import _settings, wipe
-from tests.app.orders.stories import order_body
 from tests.factories import make_technician
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -9,7 +9,13 @@ from app.jobs import service as jobs
 from app.models_base import utcnow
 from app.planning.models import DispatchRun, PlannedStop, RunStatus
 from app.planning.translate import build_problem, day_context
-from tests.factories import HANGZHOU, make_client, make_order, make_technician, ops_headers
+from tests.factories import (
+    HANGZHOU,
+    make_client,
+    make_order,
+    make_technician,
+    ops_headers,
+)
 
 TZ = ZoneInfo("Asia/Shanghai")
 
