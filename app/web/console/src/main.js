@@ -3,8 +3,6 @@
 import { createApp } from 'vue'
 import ElementPlus from 'element-plus'
 import 'element-plus/dist/index.css'
-import 'leaflet/dist/leaflet.css'
-import 'vis-timeline/styles/vis-timeline-graph2d.min.css'
 import './app.css'
 import App from './App.vue'
 import { setLang, lang } from './lib/i18n.js'
