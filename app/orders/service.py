@@ -47,12 +47,6 @@ def tracking_url(base_url: str, token: str) -> str:
 # --- intake ---------------------------------------------------------------------------------------------
 
 
-# (database, category, service type) pairs seen in the catalogue. The catalogue only grows
-# (load_catalogue adds what is missing), so a remembered pair never goes stale; anything not
-# remembered is asked of the database, which also produces the error naming the field.
-_known_services: set[tuple[str, str, str]] = set()
-
-
 def _check_catalogue(session: Session, data: OrderCreate) -> None:
     """Refuse unknown categories before anything is written (jobs are derived after the insert)."""
     kinds = (
@@ -60,12 +54,9 @@ def _check_catalogue(session: Session, data: OrderCreate) -> None:
         if data.service_type == ServiceType.delivery_install
         else (data.service_type,)
     )
-    database = str(session.get_bind().engine.url)
     for i, a in enumerate(data.appliances):
         for kind in kinds:
-            if (database, a.category, kind) not in _known_services:
-                entry_for(session, a.category, kind, f"appliances[{i}].category")
-                _known_services.add((database, a.category, kind))
+            entry_for(session, a.category, kind, f"appliances[{i}].category")  # cached: no round trip
 
 
 def _check_serviceable(session: Session, data: OrderCreate) -> None:
