@@ -69,18 +69,23 @@ def _skills(tech: Technician, ctx: DayContext) -> tuple[dispatch.Skill, ...]:
     return tuple(out)
 
 
-def technicians_on_shift(session: Session, ctx: DayContext) -> list[tuple[Technician, list[tuple[int, int]]]]:
-    """Active technicians working that day, each with the day's working periods (start, end minute),
-    sorted and with overlapping or touching periods merged."""
+def technicians_on_shift(
+    session: Session, ctx: DayContext, only: set | None = None
+) -> list[tuple[Technician, list[tuple[int, int]]]]:
+    """Active technicians working that day (of `only`, if given), each with the day's working periods
+    (start, end minute), sorted and with overlapping or touching periods merged."""
     weekday = ctx.local_date.weekday()
     off = select(DayOff.technician_id).where(DayOff.day == ctx.local_date)
-    rows = session.execute(
+    stmt = (
         select(Technician, WeeklyShift)
         .join(WeeklyShift, and_(WeeklyShift.technician_id == Technician.id, WeeklyShift.weekday == weekday))
         .where(Technician.active.is_(True), Technician.id.not_in(off))
         .options(selectinload(Technician.skills))
         .order_by(Technician.id, WeeklyShift.start_minute)
-    ).all()
+    )
+    if only is not None:
+        stmt = stmt.where(Technician.id.in_(only))
+    rows = session.execute(stmt).all()
     spans: dict[uuid.UUID, tuple[Technician, list[tuple[int, int]]]] = {}
     for tech, shift in rows:
         _, periods = spans.setdefault(tech.id, (tech, []))
@@ -149,7 +154,8 @@ def build_problem(session: Session, ctx: DayContext, speed_kmh: float) -> dispat
 
 def realtime_problem(session: Session, ctx: DayContext, tech_ids: set, speed_kmh: float) -> dispatch.ProblemData:
     """Only the given technicians (already prefiltered in SQL) with their current routes."""
-    techs = [(t, s) for t, s in technicians_on_shift(session, ctx) if t.id in tech_ids]
+    # Only those rows: loading the whole city's roster to keep a few would grow with the city.
+    techs = technicians_on_shift(session, ctx, only=set(tech_ids))
     ids = {t.id for t, _ in techs}
     return dispatch.ProblemData(
         technicians=tuple(_technician(t, s, ctx, live=True) for t, s in techs),
