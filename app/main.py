@@ -22,7 +22,9 @@ from app.query_rules import check_request_inputs
 from app.technicians.routes import candidates_router, coverage_router, providers_router
 from app.technicians.routes import router as technicians_router
 from app.users.routes import router as users_router
+from app.web_app import mount_web
 from app.webhooks.routes import router as webhooks_router
+from app.workday.routes import router as workday_router
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None, sessionmaker=None) -> FastAPI:
@@ -63,9 +65,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
         app.include_router(router)
     app.include_router(orders_router)
     app.include_router(orders_public_router)
-    from app.technicians.workday_routes import router as workday_router
-    from app.web_app import mount_web  # the technician app's built front end at /tech/
-
     app.include_router(workday_router)
     mount_web(app)
     # The service process: checklists, SLAs, prices, warranty, feedback.

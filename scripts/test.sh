@@ -14,5 +14,6 @@ ensure_web
 export SPATIALITE_LIBRARY_PATH=mod_spatialite
 say "running the test suite (SQLite/SpatiaLite and PostgreSQL/PostGIS)"
 # In parallel, one worker per core (pytest-xdist); each worker has its own scratch databases.
-# SHIFU_TEST_WORKERS=0 runs in one process (e.g. to debug with -s or pdb).
-exec .venv/bin/pytest -n "${SHIFU_TEST_WORKERS:-auto}" "$@"
+# SHIFU_TEST_WORKERS=0 runs in one process (e.g. to debug with -s or pdb). Work stealing: a few tests
+# take a minute each, and a worker left idle while the other holds a queue of them wastes a core.
+exec .venv/bin/pytest -n "${SHIFU_TEST_WORKERS:-auto}" --dist worksteal "$@"

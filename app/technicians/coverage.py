@@ -8,11 +8,13 @@ from datetime import datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from app.catalogue.models import CatalogueEntry
 from app.catalogue.service import entry_for
 from app.config import get_settings
+from app.orders.models import ServiceType
 
 
 @dataclass(frozen=True)
@@ -77,3 +79,28 @@ def covering_technicians(session: Session, lon: float, lat: float, skills: list[
 
 def skills_for(session: Session, category: str, service_type: str, field: str) -> list[str]:
     return list(entry_for(session, category, service_type, field).skills)
+
+
+def answer(session: Session, lon: float, lat: float, category: str, service_type: ServiceType | None) -> dict:
+    """GET /v1/coverage: per service of the category (or the one asked), is the place covered and by how
+    many technicians; a delivery-and-install needs both services covered, any other question one."""
+    if service_type is not None and service_type != ServiceType.delivery_install:
+        entries = [entry_for(session, category, service_type, "category")]
+    else:
+        entries = list(session.scalars(select(CatalogueEntry).where(CatalogueEntry.category == category)
+                                       .order_by(CatalogueEntry.service_type)))
+        if not entries:
+            entry_for(session, category, "repair", "category")  # names the unknown category
+        if service_type == ServiceType.delivery_install:
+            entries = [e for e in entries if e.service_type in (ServiceType.delivery, ServiceType.install)]
+    services = []
+    for e in entries:
+        n = covering_technicians(session, lon, lat, list(e.skills))
+        services.append({"service_type": e.service_type, "covered": n > 0, "technicians": n})
+    hours = service_hours()
+    covered = all(s["covered"] for s in services) if service_type == ServiceType.delivery_install else any(
+        s["covered"] for s in services)
+    return {
+        "lon": lon, "lat": lat, "category": category, "covered": covered and bool(services), "services": services,
+        "service_hours": str(hours) if hours else None, "timezone": get_settings().city_timezone,
+    }

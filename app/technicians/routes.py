@@ -10,10 +10,8 @@ from app.auth import OpsDep, PrincipalDep, SessionDep, TechnicianDep
 from app.errors import forbidden, not_found
 from app.geo import lonlat
 from app.jobs.models import Job
-from app.technicians import service
-from app.config import get_settings
 from app.orders.models import ServiceType
-from app.technicians import coverage
+from app.technicians import coverage, service
 from app.technicians.candidates import candidates_for_job
 from app.technicians.schemas import (
     CandidateList,
@@ -44,31 +42,7 @@ def get_coverage(
     service_type: ServiceType | None = None,
 ):
     """Would an order here be accepted? The same check intake makes, per service of the category."""
-    from sqlalchemy import select
-
-    from app.catalogue.models import CatalogueEntry
-    from app.catalogue.service import entry_for
-
-    if service_type is not None and service_type != ServiceType.delivery_install:
-        entries = [entry_for(session, category, service_type, "category")]
-    else:
-        entries = list(session.scalars(select(CatalogueEntry).where(CatalogueEntry.category == category)
-                                       .order_by(CatalogueEntry.service_type)))
-        if not entries:
-            entry_for(session, category, "repair", "category")  # names the unknown category
-        if service_type == ServiceType.delivery_install:
-            entries = [e for e in entries if e.service_type in (ServiceType.delivery, ServiceType.install)]
-    services = []
-    for e in entries:
-        n = coverage.covering_technicians(session, lon, lat, list(e.skills))
-        services.append({"service_type": e.service_type, "covered": n > 0, "technicians": n})
-    hours = coverage.service_hours()
-    covered = all(s["covered"] for s in services) if service_type == ServiceType.delivery_install else any(
-        s["covered"] for s in services)
-    return {
-        "lon": lon, "lat": lat, "category": category, "covered": covered and bool(services), "services": services,
-        "service_hours": str(hours) if hours else None, "timezone": get_settings().city_timezone,
-    }
+    return coverage.answer(session, lon, lat, category, service_type)
 
 
 def _out(session, tech) -> dict:

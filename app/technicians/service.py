@@ -7,14 +7,24 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.actors import SYSTEM
 from app.catalogue.models import Skill
 from app.config import get_settings
 from app.errors import conflict, invalid, not_found
 from app.geo import geojson, lonlat, multipolygon_from_geojson, point
+from app.jobs import service as jobs
+from app.jobs.models import Job, JobOffer, JobStatus, OfferStatus
 from app.models_base import utcnow
 from app.pagination import paginate
+from app.planning.offers import reoffer
 from app.security import hash_password
-from app.technicians.models import DayOff, ProviderCompany, Technician, TechnicianSkill, WeeklyShift
+from app.technicians.models import (
+    DayOff,
+    ProviderCompany,
+    Technician,
+    TechnicianSkill,
+    WeeklyShift,
+)
 from app.technicians.schemas import (
     DayOffIn,
     LocationIn,
@@ -252,11 +262,6 @@ def hand_back_jobs(session: Session, tech: Technician, actor=None) -> dict:
     """Off-boarding: the technician's jobs not yet under way go back to dispatch and are offered to
     the next candidates; their open offers are declined on their behalf. Each step is a job event.
     Jobs already under way (en route, on site, in progress) stay: someone is at the door."""
-    from app.actors import SYSTEM
-    from app.jobs import service as jobs
-    from app.jobs.models import Job, JobOffer, JobStatus, OfferStatus
-    from app.planning.offers import reoffer
-
     actor = actor or SYSTEM
     held = session.scalars(
         select(Job).where(

@@ -73,9 +73,8 @@ def test_front_door_is_a_page_in_chinese_then_english(api):
     assert "/?lang=en" in r.text
     en = api.get("/?lang=en")
     assert "API documentation" in en.text and "/?lang=zh" in en.text
-    # The technician app is served, so it is linked; the ops console is not yet: listed as coming.
-    assert "href='/tech/'" in r.text
-    assert "href='/console/'" not in r.text and "调度控制台 <small>(即将推出)" in r.text
+    # The built apps are linked.
+    assert "href='/tech/'" in r.text and "href='/console/'" in r.text
 
 
 def test_front_door_shows_demo_credentials_only_in_the_embedded_demo(tmp_path):

@@ -36,3 +36,15 @@ def test_the_event_types_the_app_listens_for_exist():
     block = re.search(r"LIVE_TYPES = \[(.*?)\]", live, re.S).group(1)
     listened = re.findall(r"'([a-z_.]+)'", block)
     assert len(listened) >= 10 and set(listened) <= set(TYPES), set(listened) - set(TYPES)
+
+
+def test_no_stylesheet_of_any_app_names_a_remote_asset():
+    """Nothing from a CDN at run time: component libraries' CSS lists a CDN copy of their icon font
+    (Vant's at.alicdn.com), which the build strips (app/web/vite.shared.js)."""
+    import re
+
+    sheets = list(DIST.glob("*/assets/*.css"))
+    assert sheets, "the apps are not built: scripts/test.sh builds them"
+    for sheet in sheets:
+        remote = re.findall(r"url\(\s*['\"]?((?:https?:)?//[^)'\"]+)", sheet.read_text())
+        assert not remote, f"{sheet.name} names {remote[:3]}"

@@ -12,12 +12,16 @@ from sqlalchemy import select
 
 from app.actors import Actor
 from app.auth import SessionDep, TechnicianDep
+from app.checklists import access, checklist
+from app.checklists.models import JobNode
+from app.checklists.routes import _given, _upload
+from app.checklists.schemas import CompleteIn
 from app.errors import invalid
 from app.jobs import service as jobs
 from app.jobs.models import JobEvent
 from app.jobs.schemas import TransitionIn
-from app.technicians import workday
 from app.technicians.models import Technician
+from app.workday import service as workday
 
 router = APIRouter(prefix="/v1/tech", tags=["technician app"])
 
@@ -64,10 +68,6 @@ def submit_node(
     """Upload the node's photos and signature, complete it with its values, and optionally run one
     transition after it (confirm the appointment + schedule, check in + arrive, sign + complete), all
     in one transaction: a refusal anywhere leaves nothing written."""
-    from app.checklists import access, checklist
-    from app.checklists.routes import _given, _upload
-    from app.checklists.schemas import CompleteIn
-
     job = access.workable_job(session, job_id, p)
     if idempotency_key and _node_with_key(session, job, node_code, idempotency_key):
         return JSONResponse(_detail(request, session, p, job), headers=REPLAYED)
@@ -106,8 +106,6 @@ def _event_with_key(session, job, key: str) -> bool:
 
 
 def _node_with_key(session, job, code: str, key: str) -> bool:
-    from app.checklists.models import JobNode
-
     values = session.scalar(select(JobNode.values).where(JobNode.job_id == job.id, JobNode.code == code))
     return (values or {}).get("request_key") == key
 

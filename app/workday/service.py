@@ -10,6 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.catalogue.models import ApplianceCategory, CatalogueEntry
+from app.checklists.checklist import view
+from app.checklists.schemas import ChecklistOut
 from app.config import Settings
 from app.geo import haversine_m, lonlat
 from app.jobs.lifecycle import HELD
@@ -17,6 +19,17 @@ from app.jobs.models import Job, JobOffer, JobStatus, OfferStatus
 from app.jobs.permissions import allowed_actions_for
 from app.jobs.privacy import contact_visible_until
 from app.models_base import utcnow
+from app.planning.models import DispatchRun, PlannedStop, RunStatus
+from app.planning.offers import dispatch_mode
+from app.pricing import charges
+from app.pricing.billing import (
+    labour_lines,
+    payout_breakdown,
+    rule_for_provider,
+    warranty_decision,
+)
+from app.pricing.schemas import ChargeOut, PriceItemOut
+from app.pricing.service import extra_items, list_for_job
 from app.schemas_base import to_city_time
 from app.technicians.models import Technician
 
@@ -41,15 +54,11 @@ def _names(session: Session, job: Job) -> dict:
 
 def estimated_pay_cents(session: Session, job: Job, tech: Technician) -> int:
     """Base labour at the provider's share: what the job pays before any confirmed extras."""
-    from app.pricing.billing import labour_lines, payout_breakdown, rule_for_provider
-
     return payout_breakdown(labour_lines(session, job), rule_for_provider(session, tech.provider_id))["total_cents"]
 
 
 def _planned_stops(session: Session, tech_id: uuid.UUID, job_ids: list[uuid.UUID]) -> dict:
     """job id -> its stop on the technician's latest committed plan."""
-    from app.planning.models import DispatchRun, PlannedStop, RunStatus
-
     if not job_ids:
         return {}
     rows = session.execute(
@@ -96,8 +105,6 @@ def card(session: Session, job: Job, tech: Technician, principal, settings: Sett
             "lon": lon, "lat": lat, "visible_until": None if until == datetime.max else _iso(until),
         }
     if offer is not None:
-        from app.planning.offers import dispatch_mode
-
         out["offer"] = {"expires_at": _iso(offer.expires_at), "mode": dispatch_mode(session, job)}
     return out
 
@@ -151,12 +158,6 @@ def home(session: Session, tech: Technician, principal, settings: Settings, here
 
 def job_detail(session: Session, job: Job, tech: Technician, principal, settings: Settings, here=None) -> dict:
     """The whole job for its technician; for a technician only offered it, the card alone."""
-    from app.checklists.checklist import view
-    from app.checklists.schemas import ChecklistOut
-    from app.pricing import charges
-    from app.pricing.billing import warranty_decision
-    from app.pricing.schemas import ChargeOut, PriceItemOut
-    from app.pricing.service import extra_items, list_for_job
 
     offer = session.scalar(select(JobOffer).where(JobOffer.job_id == job.id, JobOffer.technician_id == tech.id,
                                                   JobOffer.status == OfferStatus.open))
