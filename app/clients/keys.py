@@ -107,16 +107,20 @@ def _listen(url: str) -> None:
     import psycopg
 
     dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
+    warned = False
     while True:
         try:
             with psycopg.connect(dsn, autocommit=True) as conn:
                 conn.execute(f"LISTEN {CHANNEL}")
                 _forget(None)  # anything revoked while nobody listened
                 _listening.add(url)
+                warned = False
                 for note in conn.notifies():
                     _forget(note.payload)
-        except Exception as exc:  # the database went away: stop trusting, retry shortly
-            log.warning("API key cache listener for %s lost its connection: %s", url.split("@")[-1], exc)
+        except Exception as exc:  # the database went away: stop trusting, retry shortly (say so once)
+            (log.debug if warned else log.warning)(
+                "API key cache listener for %s lost its connection: %s", url.split("@")[-1], exc)
+            warned = True
         finally:
             _listening.discard(url)
             _forget(None)
