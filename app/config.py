@@ -68,6 +68,32 @@ class Settings(BaseSettings):
     # stream waits before a keep-alive comment.
     event_poll_seconds: float = 0.2
     event_keepalive_seconds: float = 15.0
+    # --- consumer booking and tracking (app/consumer) ---
+    # Bookable slots: this many local days from today, in slots of this many hours within the service
+    # hours (08:00-20:00 when service_hours is empty), none starting sooner than the lead time.
+    booking_slot_days: int = 3
+    booking_slot_hours: int = 2
+    booking_lead_minutes: int = 120
+    # How many nearest covering technicians each day's slots are checked against (insertion check).
+    booking_slot_candidates: int = 12
+    # Public consumer endpoints (slots, codes, bookings): requests per minute from one client address.
+    consumer_requests_per_minute: int = 60
+    # A consumer booking must present a verified phone number (an SMS-style code).
+    consumer_phone_verification: bool = True
+    # "log" writes codes to the server log; "package.module:ClassName" names a real SMS provider.
+    sms_provider: str = "log"
+    phone_code_ttl_minutes: int = 10
+    phone_code_max_attempts: int = 5
+    phone_proof_ttl_minutes: int = 30
+    # Reschedule or cancel on the tracking page: free until `free` hours before the visit starts, then
+    # at the fee until `until` hours before; later only by calling the service line.
+    consumer_change_free_hours: float = 24.0
+    consumer_change_until_hours: float = 2.0
+    consumer_late_change_fee_cents: int = 3000
+    # How often the tracking page asks for the technician's position while they are on the way.
+    tracking_position_poll_seconds: float = 10.0
+    # A tile server for the consumer's map ("https://.../{z}/{x}/{y}.png"); empty: outlines only.
+    map_tile_url: str = ""
     # --- webhooks (app/webhooks) ---
     # Development and tests only: accept http:// endpoints on loopback addresses (production: https to
     # public addresses only).

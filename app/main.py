@@ -70,7 +70,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
     # The service process: checklists, SLAs, prices, warranty, feedback.
     import importlib
 
-    for domain in ("checklists", "sla", "pricing", "warranty", "feedback"):
+    for domain in ("checklists", "sla", "pricing", "warranty", "feedback", "consumer"):
         for router in importlib.import_module(f"app.{domain}.routes").routers:
             app.include_router(router)
 

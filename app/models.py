@@ -16,3 +16,4 @@ import app.warranty.models  # noqa: F401,E402
 import app.feedback.models  # noqa: F401,E402
 import app.events.models  # noqa: F401,E402
 import app.webhooks.models  # noqa: F401,E402
+import app.consumer.models  # noqa: F401,E402

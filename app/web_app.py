@@ -34,6 +34,31 @@ def _send(request: Request, path: Path, headers: dict):
     return FileResponse(path, headers=headers)
 
 
+def _not_built(title: str) -> HTMLResponse:
+    return HTMLResponse(
+        f"<h1>The {title} is not built</h1><p>Run <code>scripts/run.sh</code>, or "
+        "<code>cd app/web &amp;&amp; npm ci &amp;&amp; npm run build</code>.</p>", status_code=503)
+
+
+def consumer_shell(request: Request, status: int = 200, head: str = "", dist: Path = DIST):
+    """The consumer app's page for the links consumers are given (/book, /book/{code}, /track/{token}):
+    the same shell as /consumer/, which reads the path and routes in the browser; `head` goes into its
+    <head> (data the first screen needs, so it does not wait for another round trip)."""
+    shell = dist / "consumer" / "index.html"
+    if not shell.is_file():
+        return _not_built("consumer pages")
+    if not head:
+        response = _send(request, shell, REVALIDATE)
+        response.status_code = status
+        return response
+    page = shell.read_text().replace("</head>", head + "</head>", 1).encode()
+    headers = {**REVALIDATE, "Vary": "Accept-Encoding"}
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        return Response(gzip.compress(page, 6), status_code=status, media_type="text/html",
+                        headers={**headers, "Content-Encoding": "gzip"})
+    return Response(page, status_code=status, media_type="text/html", headers=headers)
+
+
 def mount_spa(app: FastAPI, name: str, dist: Path = DIST, *, service_worker: bool = False) -> None:
     """Serve the single-page app built into dist/<name>/ at /<name>/: assets from the build, every other
     path under it the shell, which routes it in the browser."""
@@ -42,9 +67,7 @@ def mount_spa(app: FastAPI, name: str, dist: Path = DIST, *, service_worker: boo
 
     def shell_or_asset(request: Request, path: str = ""):
         if not (root / "index.html").is_file():
-            return HTMLResponse(
-                f"<h1>The {title} is not built</h1><p>Run <code>scripts/run.sh</code>, or "
-                "<code>cd app/web &amp;&amp; npm ci &amp;&amp; npm run build</code>.</p>", status_code=503)
+            return _not_built(title)
         target = (root / path).resolve()
         if path and target.is_file() and root.resolve() in target.parents:
             headers = IMMUTABLE if target.parent.name == "assets" else REVALIDATE

@@ -9,10 +9,15 @@ from .result import BreakTime, Result, Route, SolverInfo, Stop, Totals
 from .schedule import RouteSchedule, just_in_time
 
 
-def unassigned_penalty(c: Compiled, j: int) -> float:
+def unassigned_penalty(c: Compiled, j: int, planned_before: bool = False) -> float:
+    """What leaving job ``j`` out costs: the weight x (1 + priority), x 100 when pinned, and twice
+    that when re-planning drops a job the previous plan had (its customer was given a time): so a
+    re-plan does not trade a promised job for an unplanned one of the same priority."""
     job = c.problem.jobs[j]
     p = c.problem.weights.unassigned_penalty * (1 + job.priority)
-    return p * 100 if job.pinned_technician is not None else p
+    if job.pinned_technician is not None:
+        p *= 100
+    return 2 * p if planned_before else p
 
 
 def objective(c: Compiled, schedules: list[RouteSchedule], metric: str) -> float:

@@ -22,6 +22,7 @@ import numpy as np
 from .build import build_result
 from .compiled import compile_problem
 from .eligibility import Why, eligibility
+from .geo import kmeans, planar, quota_assign
 from .improve import repair
 from .params import SolveParams
 from .problem import ProblemData
@@ -31,33 +32,7 @@ from .solve import solve
 
 
 def _xy(problem: ProblemData, locs) -> np.ndarray:
-    pts = np.array([(p.x, p.y) for p in locs], dtype=float).reshape(-1, 2)
-    if problem.travel.geographic and len(pts):
-        pts[:, 0] *= math.cos(math.radians(float(np.mean(pts[:, 1]))))
-    return pts
-
-
-def kmeans(points: np.ndarray, k: int, seed: int = 0, iterations: int = 30) -> tuple[np.ndarray, np.ndarray]:
-    """Plain Lloyd's k-means with k-means++ seeding; returns (labels, centres)."""
-    rng = np.random.default_rng(seed)
-    centres = [points[rng.integers(len(points))]]
-    for _ in range(1, k):
-        d2 = np.min(((points[:, None, :] - np.array(centres)[None, :, :]) ** 2).sum(axis=2), axis=1)
-        total = d2.sum()
-        centres.append(points[rng.choice(len(points), p=d2 / total)] if total > 0 else points[rng.integers(len(points))])
-    centres = np.array(centres)
-    labels = np.zeros(len(points), dtype=np.int64)
-    for _ in range(iterations):
-        d2 = ((points[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
-        new = d2.argmin(axis=1)
-        if np.array_equal(new, labels) and _ > 0:
-            break
-        labels = new
-        for c in range(k):
-            members = points[labels == c]
-            if len(members):
-                centres[c] = members.mean(axis=0)
-    return labels, centres
+    return planar(np.array([(p.x, p.y) for p in locs], dtype=float), problem.travel.geographic)
 
 
 def split(problem: ProblemData, parts: int, seed: int = 0) -> list[ProblemData]:
@@ -65,19 +40,8 @@ def split(problem: ProblemData, parts: int, seed: int = 0) -> list[ProblemData]:
     jobs_xy = _xy(problem, [j.location for j in problem.jobs])
     tech_xy = _xy(problem, [t.start for t in problem.technicians])
     labels, centres = kmeans(jobs_xy, parts, seed)
-    m = len(problem.technicians)
     counts = np.bincount(labels, minlength=parts)
-    quota = np.maximum(1, np.floor(m * counts / counts.sum())).astype(int)
-    while quota.sum() < m:  # hand out the remainder to the busiest parts
-        quota[np.argmax(counts / quota)] += 1
-    d2 = ((tech_xy[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
-    tech_part = np.full(m, -1)
-    for flat in np.argsort(d2, axis=None, kind="stable"):
-        t, c = divmod(int(flat), parts)
-        if tech_part[t] < 0 and quota[c] > 0:
-            tech_part[t] = c
-            quota[c] -= 1
-    tech_part[tech_part < 0] = d2[tech_part < 0].argmin(axis=1)
+    tech_part = quota_assign(tech_xy, centres, counts)
     tindex = problem.technician_index()
     for i, j in enumerate(problem.jobs):
         if j.pinned_technician is not None:

@@ -11,7 +11,7 @@ import numpy as np
 import shapely
 
 from .compiled import INF_TIME, Compiled
-from .problem import MultiPolygon
+from .problem import Job, MultiPolygon, ProblemData
 
 
 class Why(IntEnum):
@@ -103,6 +103,49 @@ def skills_ok(holders: SkillHolders, codes, lo: float, hi: float, shift_start: n
     return has_all, valid_all
 
 
+def static_why(required_skills, load: int, lo: float, hi: float, covered: np.ndarray, holders: SkillHolders,
+               shift_start: np.ndarray, shift_end: np.ndarray, load_room: np.ndarray, jobs_room: np.ndarray) -> np.ndarray:
+    """THE rule "may this technician take this job" before time is considered, for every technician
+    at once: a ``Why`` per technician, checked in this order -- the address lies in the service area
+    (``covered``), the technician holds every required skill, each certificate is valid over the
+    job's possible start times [lo, hi] within the shift, the job's ``load`` fits ``load_room`` and
+    one more job fits ``jobs_room``.
+
+    The solver's pre-check (:func:`eligibility`, with the full capacity and job count as room), the
+    real-time offers (``OfferBoard.eligible``, with the room left on each route) and the console's
+    move check (:func:`may_take`) all call it; whether the job also fits in time is the insertion's
+    question (``dispatch.insertion``). The service's SQL candidate query mirrors it."""
+    why = np.full(len(shift_start), Why.OK, dtype=np.int8)
+    why[~covered] = Why.OUTSIDE_AREA
+    if required_skills:
+        has_all, valid_all = skills_ok(holders, required_skills, lo, hi, shift_start, shift_end)
+        ok = why == Why.OK
+        why[ok & ~has_all] = Why.SKILL_MISSING
+        why[ok & has_all & ~valid_all] = Why.CERTIFICATE_EXPIRED
+    ok = why == Why.OK
+    why[ok & ((load > load_room) | (jobs_room < 1))] = Why.CAPACITY
+    return why
+
+
+def may_take(problem: ProblemData, technician_id: str, job: Job) -> Why:
+    """May ``technician_id`` take ``job`` (area, skills, certificates, van capacity and job count of
+    an empty day)? For the console's move check; ask ``dispatch.insertion`` whether it fits the
+    technician's route in time. Raises ``KeyError`` for an unknown technician."""
+    t = problem.technician_index()[technician_id]
+    tech = problem.technicians[t]
+    covered = np.array([tech.service_area is None
+                        or bool(shapely.intersects_xy(area_geometry(tech.service_area), job.location.x, job.location.y))])
+    lo = job.windows[0].start if job.windows else -INF_TIME
+    if job.earliest_start is not None:
+        lo = max(lo, job.earliest_start)
+    hi = job.windows[-1].end + problem.weights.max_lateness_seconds if job.windows else INF_TIME
+    cap = np.array([INF_TIME if tech.capacity is None else tech.capacity])
+    room = np.array([INF_TIME if tech.max_jobs is None else tech.max_jobs])
+    why = static_why(job.required_skills, job.load, lo, hi, covered, skill_holders([tech]),
+                     np.array([tech.shift.start]), np.array([tech.shift.end]), cap, room)
+    return Why(int(why[0]))
+
+
 def eligibility(c: Compiled) -> np.ndarray:
     """(n_jobs, n_techs) array of ``Why`` codes; ``Why.OK`` where the technician may take the job.
 
@@ -128,16 +171,9 @@ def eligibility(c: Compiled) -> np.ndarray:
             row[:] = Why.PINNED_ELSEWHERE
             row[c.tech_index[job.pinned_technician]] = Why.OK
         else:
-            row[~covered[j]] = Why.OUTSIDE_AREA
             lo, hi = job_span(c, j)
-            if job.required_skills:
-                has_all, valid_all = skills_ok(holders, job.required_skills, lo, hi, c.shift_start, c.shift_end)
-                ok = row == Why.OK
-                row[ok & ~has_all] = Why.SKILL_MISSING
-                row[ok & has_all & ~valid_all] = Why.CERTIFICATE_EXPIRED
-            ok = row == Why.OK
-            cap_bad = ok & ((c.load[j] > c.capacity) | (c.max_jobs == 0))
-            row[cap_bad] = Why.CAPACITY
+            row[:] = static_why(job.required_skills, int(c.load[j]), lo, hi, covered[j], holders,
+                                c.shift_start, c.shift_end, c.capacity, c.max_jobs)
         ok = np.flatnonzero(row == Why.OK)
         if len(ok) == 0:
             continue

@@ -50,7 +50,8 @@ def repair(c: Compiled, allowed: np.ndarray, routes: list[list[int]], metric: st
                 cost += move_penalty
             if best is None or cost < best[0]:
                 best = (cost, ins)
-        if best is None or best[0] >= unassigned_penalty(c, j):
+        before = previous_tech is not None and move_penalty > 0 and previous_tech[j] >= 0
+        if best is None or best[0] >= unassigned_penalty(c, j, planned_before=bool(before)):
             continue
         ins = best[1]
         routes[ins.tech].insert(ins.position, j)

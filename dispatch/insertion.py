@@ -71,8 +71,7 @@ def insertions(c: Compiled, sched: RouteSchedule, job: int, metric: str = "trave
         if work + extra_t + service > c.max_work[t_idx] + 1e-6:
             blocked_by_work = True
             continue
-        nxt = [int(c.job_point[route[k]]) for k in range(pos, len(route))] + [end_pt]
-        legs = [float(dur[x, y]) for x, y in zip([p] + nxt[:-1], nxt)]
+        legs = _Legs(dur, p, stops, pos)
         extra_late = push_forward(
             start + service, legs, pos, sched.start, sched.lateness, shift_end, lat,
             lambda k: (c.windows[route[k]], float(c.earliest[route[k]]), float(c.service[route[k]])))
@@ -85,6 +84,20 @@ def insertions(c: Compiled, sched: RouteSchedule, job: int, metric: str = "trave
     if not out:
         return Blocked("capacity" if blocked_by_work else "time")
     return out
+
+
+class _Legs:
+    """``legs`` for :func:`push_forward`, looked up only as far as the push-forward walks (building
+    the whole list for every position made each insertion test quadratic in the route length)."""
+
+    __slots__ = ("dur", "new", "stops", "pos")
+
+    def __init__(self, dur, new_point: int, stops: list[int], pos: int) -> None:
+        self.dur, self.new, self.stops, self.pos = dur, new_point, stops, pos
+
+    def __getitem__(self, i: int) -> float:
+        a = self.new if i == 0 else self.stops[self.pos + i]
+        return float(self.dur[a, self.stops[self.pos + i + 1]])
 
 
 def push_forward(leave: float, legs: list[float], pos: int, starts: list[float], lateness: list[float],

@@ -26,7 +26,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import shapely
 
-from .eligibility import area_geometry, earliest_start_at, skill_holders, skills_ok
+from .eligibility import Why, area_geometry, earliest_start_at, skill_holders, static_why
 from .compiled import compile_problem
 from .insertion import Blocked, best_insertion, push_forward
 from .problem import Job, ProblemData
@@ -143,16 +143,17 @@ class OfferBoard:
 
     # -- queries -------------------------------------------------------------------------
     def eligible(self, job: Job) -> np.ndarray:
-        """Technicians whose skills (valid over the job's windows), load and job count allow it."""
-        ok = (self._load + job.load <= self.capacity) & (self._count + 1 <= self.max_jobs)
+        """Technicians whose skills (valid over the job's windows), load and job count allow it
+        (``eligibility.static_why`` with the room left on each route; the service area is checked
+        afterwards, only for the nearest candidates)."""
         lo = job.windows[0].start if job.windows else -_INF
         if job.earliest_start is not None:
             lo = max(lo, job.earliest_start)  # as the solver's pre-check (eligibility.job_span)
         hi = job.windows[-1].end + self.problem.weights.max_lateness_seconds if job.windows else _INF
-        if job.required_skills:
-            has, valid = skills_ok(self._skills, job.required_skills, lo, hi, self.shift_start, self.shift_end)
-            ok &= has & valid
-        return ok
+        everywhere = np.ones(len(self.shift_start), dtype=bool)
+        why = static_why(job.required_skills, job.load, lo, hi, everywhere, self._skills, self.shift_start,
+                         self.shift_end, self.capacity - self._load, self.max_jobs - self._count)
+        return why == Why.OK
 
     def rank(self, job: Job, k: int = 5, candidates: int = 48) -> list[Offer]:
         """The k technicians who can take ``job`` most cheaply, cheapest first."""

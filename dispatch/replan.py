@@ -15,6 +15,7 @@ job overrunning), :func:`replan` re-solves from ``now``:
 """
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
@@ -119,7 +120,9 @@ def replan(problem: ProblemData, previous: Result, now: int, *, done: Iterable[s
         update: dict = {"pinned_technician": None, "pinned_sequence": None, "started": False}
         if tech in kept_techs and j.id in started:
             planned_end = stop_of[j.id].end if j.id in stop_of else now + j.service_seconds
-            remaining = max(0, int(round(planned_end - now))) + overrun.get(j.id, 0)
+            # Whole seconds rounded down: rounding up pushed the next job a fraction of a second past
+            # a window end the plan met exactly, and the re-plan dropped it.
+            remaining = max(0, math.floor(planned_end - now)) + overrun.get(j.id, 0)
             update = {"pinned_technician": tech, "pinned_sequence": 0, "started": True,
                       "service_seconds": remaining, "earliest_start": None}
         elif tech in kept_techs and j.id in accepted:

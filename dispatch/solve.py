@@ -13,12 +13,12 @@ from dataclasses import replace
 
 import numpy as np
 
-from . import _pyvrp
+from . import _pyvrp, lns
 from ._ortools import PROFILES, Outcome, Search, cost_scale_for, route_with_ortools, scale_for
 from .build import build_result, objective
 from .compiled import Compiled, compile_problem
 from .eligibility import Why, eligibility
-from .improve import improve
+from .improve import improve, repair
 from .params import SolveParams
 from .problem import ProblemData
 from .result import Result, SolverInfo
@@ -64,6 +64,8 @@ def solve_compiled(c: Compiled, params: SolveParams, *, initial_routes: list[lis
     use_pyvrp = _pyvrp_path(c, allowed, params, initial_routes, previous_tech, move_penalty)
     if c.n_jobs == 0 or c.n_techs == 0:
         outcomes = [Outcome(routes=[[] for _ in range(c.n_techs)], status="success", objective=0, seconds=0.0, config=searches[0])]
+    elif not use_pyvrp and _lns_path(c, params):
+        outcomes = _with_lns(c, allowed, params, search_limit, kwargs)
     elif use_pyvrp:
         outcomes = _with_pyvrp(c, allowed, params, searches, search_limit, kwargs)
     elif len(searches) == 1:
@@ -144,6 +146,63 @@ def _portfolio(params: SolveParams, limit: float, uniform: bool) -> list[Search]
     return out
 
 
+LNS_FROM_JOBS = 400  # see dispatch/README.md, "City days": below this one OR-Tools model is quick enough
+
+
+def _lns_path(c: Compiled, params: SolveParams) -> bool:
+    """Large days go to the parts construction and the neighbourhood search (dispatch.lns), unless a
+    construction or an OR-Tools profile is forced or a solution count (beyond the first) is asked for."""
+    if params.search_profile is not None or params.first_solution is not None:
+        return False
+    if params.max_solutions is not None and params.max_solutions > 1:
+        return False
+    return c.n_jobs >= LNS_FROM_JOBS and c.n_techs >= 2 and lns.applies(c)
+
+
+def _with_lns(c: Compiled, allowed: np.ndarray, params: SolveParams, limit: float, kwargs: dict) -> list[Outcome]:
+    """Construction by parts (or the warm start a re-plan gives), then the neighbourhood search up to
+    the search deadline; ``max_solutions=1`` stops at the construction. With two or more workers the
+    search also runs from another seed in a second process and the cheaper plan is kept."""
+    t0 = time.monotonic()
+    deadline = t0 + limit
+    config = Search(first_solution="PARTS", metaheuristic="LNS", time_limit_seconds=limit,
+                    max_solutions=params.max_solutions, seed=params.seed, profile="lns")
+    run = dict(metric=kwargs["metric"], scale=kwargs["scale"], cost_scale=kwargs["cost_scale"], deadline=deadline,
+               initial_routes=kwargs["initial_routes"], previous_tech=kwargs["previous_tech"],
+               move_penalty=kwargs["move_penalty"], search=params.max_solutions is None)
+    if params.num_workers >= 2 and params.max_solutions is None:
+        ctx = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=2, mp_context=ctx) as pool:
+            other = pool.submit(_lns_member, c, allowed, seed=params.seed + 1, **run)
+            mine = _lns_member(c, allowed, seed=params.seed, **run)
+            members = [mine, other.result()]
+    else:
+        members = [_lns_member(c, allowed, seed=params.seed, **run)]
+    return [Outcome(routes=r, status="success", objective=None, seconds=time.monotonic() - t0, config=config)
+            for r in members]
+
+
+def _lns_member(c: Compiled, allowed: np.ndarray, *, metric: str, scale: int, cost_scale: int, deadline: float,
+                initial_routes, previous_tech, move_penalty: float, search: bool, seed: int) -> list[list[int]]:
+    if initial_routes is not None:
+        # Re-planning: the previous plan where it still fits, then what it lost inserted (move penalty counted).
+        routes = lns.feasible_prefixes(c, initial_routes)
+        routes = repair(c, allowed, routes, metric, deadline, previous_tech, move_penalty, candidates=20)
+        served = np.zeros(c.n_jobs, dtype=bool)
+        for r in routes:
+            served[r] = True
+        moved = [t for t, r in enumerate(routes) for j in r
+                 if previous_tech is not None and previous_tech[j] >= 0 and previous_tech[j] != t]
+        focus = np.array(sorted(set(moved)), dtype=np.int64) if moved else None
+    else:
+        routes = lns.construct(c, allowed, metric, scale, cost_scale, deadline, seed)
+        focus = None
+    if search:
+        routes, _ = lns.search(c, allowed, routes, metric, scale, cost_scale, deadline, seed,
+                               previous_tech=previous_tech, move_penalty=move_penalty, focus=focus)
+    return routes
+
+
 def _pyvrp_path(c: Compiled, allowed: np.ndarray, params: SolveParams, initial_routes, previous_tech,
                 move_penalty: float) -> bool:
     """PyVRP leads when asked for, or by default when its model expresses every rule of the problem."""
@@ -188,4 +247,6 @@ def _acceptable(allowed: np.ndarray, schedules) -> bool:
 def _strategy(config: Search) -> str:
     if config.profile == "pyvrp":
         return "pyvrp-hgs"
+    if config.profile == "lns":
+        return "parts-pci+lns-gls" if config.max_solutions is None else "parts-pci"
     return f"{config.first_solution}+{config.metaheuristic}" + ("" if config.profile == "gls" else f"/{config.profile}")

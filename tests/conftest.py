@@ -29,6 +29,8 @@ os.environ.setdefault("SHIFU_PASSWORD_SCRYPT_N", str(2**10))
 # hour; the order-time coverage and service-hours rules have their own tests (tests/app/orders/test_coverage.py).
 os.environ.setdefault("SHIFU_REQUIRE_COVERAGE", "false")
 os.environ.setdefault("SHIFU_SERVICE_HOURS", "")
+# Bookings in stories elsewhere skip the SMS step; tests/app/consumer turns it on for its own stories.
+os.environ.setdefault("SHIFU_CONSUMER_PHONE_VERIFICATION", "false")
 
 PG_ADMIN_URL = os.environ.get("SHIFU_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 BACKENDS = [b for b in os.environ.get("SHIFU_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]

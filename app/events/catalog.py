@@ -16,7 +16,8 @@ JOB_ACTION_EVENTS = {
     "create": "job.created", "release": "job.released", "offer": "job.offered", "accept": "job.accepted",
     "decline": "job.declined", "expire_offers": "job.offers_expired", "assign": "job.assigned",
     "reassign": "job.reassigned", "unassign": "job.unassigned", "schedule": "job.scheduled",
-    "reschedule": "job.rescheduled", "depart": "job.en_route", "arrive": "job.arrived", "start": "job.started",
+    "reschedule": "job.rescheduled", "rebook": "job.rescheduled", "depart": "job.en_route", "arrive": "job.arrived",
+    "start": "job.started",
     "complete": "job.completed", "fail": "job.failed", "cancel": "job.cancelled",
 }
 

@@ -8,6 +8,7 @@ long-running transaction therefore holds the stream back; it never makes it skip
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import select, text, tuple_
 from sqlalchemy.orm import Session
@@ -80,17 +81,45 @@ def position(ev: Event) -> Position:
     return ev.tx, ev.seq
 
 
+@dataclass(frozen=True)
+class OrderReader:
+    """Whoever holds an order's tracking link (the consumer): that order's progress, nothing else."""
+
+    order_id: uuid.UUID
+    kind: str = "tracking"
+    is_ops: bool = False
+    technician_id: None = None
+
+
+# What a tracking link hears of: its visits' progress, extras and the bill; never offers, declines or
+# other technicians' business.
+TRACKING_TYPES = frozenset({
+    "order.cancelled", "order.completed", "job.assigned", "job.accepted", "job.reassigned", "job.unassigned",
+    "job.scheduled", "job.rescheduled", "job.en_route", "job.arrived", "job.started", "job.completed",
+    "job.failed", "job.cancelled", "checklist.node_completed", "checklist.node_waived", "charge.proposed",
+    "charge.confirmed", "charge.refused", "bill.frozen", "complaint.resolved",
+})
+
+
 def visible_to(ev: Event, principal) -> bool:
     """Ops see everything; a client its own orders' events; a technician the events about their own
-    jobs and offers (including a job taken from them)."""
+    jobs and offers (including a job taken from them); a tracking link its order's progress."""
     if principal.is_ops:
         return True
+    if principal.kind == "tracking":
+        return ev.order_id == principal.order_id and ev.type in TRACKING_TYPES
     if principal.kind == "client":
         return ev.client_id == principal.id
     tid = principal.technician_id
     if tid is None:
         return False
     return ev.technician_id == tid or str(tid) in (ev.audience or ())
+
+
+def brief(ev: Event) -> dict:
+    """What a tracking link receives for an event: that something happened, not who did it or why."""
+    return {"type": ev.type, "cursor": ev.cursor, "occurred_at": ev.occurred_at.isoformat().replace("+00:00", "Z"),
+            "status": (ev.data or {}).get("status")}
 
 
 def envelope(ev: Event) -> dict:

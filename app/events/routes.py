@@ -6,10 +6,17 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request, Security
 from fastapi.responses import StreamingResponse
 
-from app.auth import PrincipalDep, SessionDep, api_key_scheme, bearer_scheme, principal_from
+from app.auth import (
+    PrincipalDep,
+    SessionDep,
+    api_key_scheme,
+    bearer_scheme,
+    principal_from,
+)
 from app.events import service
-from app.events.feed import parse_cursor, parse_types
+from app.events.feed import OrderReader, parse_cursor, parse_types
 from app.events.schemas import EventPage, EventTypeOut
+from app.orders.tracking import order_for_token
 
 router = APIRouter(prefix="/v1", tags=["events"])
 
@@ -38,7 +45,7 @@ async def stream(
     request: Request,
     types: Annotated[str | None, Query(description="comma-separated event types")] = None,
     after: Annotated[str | None, Query(description="resume after this cursor (or send Last-Event-ID)")] = None,
-    access_token: Annotated[str | None, Query(description="a bearer token, for EventSource, which cannot send headers")] = None,
+    access_token: Annotated[str | None, Query(description="a bearer token, for EventSource, which cannot send headers; or an order's tracking token (trk_...), which hears only that order's progress")] = None,
     last_event_id: Annotated[str | None, Header()] = None,
     x_api_key: Annotated[str | None, Security(api_key_scheme)] = None,
     _bearer: Annotated[object, Security(bearer_scheme)] = None,
@@ -56,6 +63,8 @@ async def stream(
     # request holding it needs the loop to finish and commit (a 30-second deadlock otherwise).
     def authenticate():
         with request.app.state.sessionmaker() as session:
+            if access_token and access_token.startswith("trk_") and not x_api_key:
+                return OrderReader(order_for_token(session, access_token).id)  # a consumer's tracking link
             return principal_from(session, x_api_key, authorization)
 
     principal = await asyncio.to_thread(authenticate)

@@ -14,7 +14,15 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.events.feed import Position, envelope, newest, position, read, visible_to
+from app.events.feed import (
+    Position,
+    brief,
+    envelope,
+    newest,
+    position,
+    read,
+    visible_to,
+)
 
 
 @dataclass(frozen=True)
@@ -27,12 +35,17 @@ class Item:
     technician_id: object
     audience: tuple
     message: str
+    order_id: object = None
+    brief: str = ""  # the message a tracking link gets (feed.brief)
+
+
+def _sse(ev, body: dict) -> str:
+    return f"id: {ev.cursor}\nevent: {ev.type}\ndata: {json.dumps(body, ensure_ascii=False, separators=(',', ':'))}\n\n"
 
 
 def _item(ev) -> Item:
-    body = envelope(ev)
-    msg = f"id: {ev.cursor}\nevent: {ev.type}\ndata: {json.dumps(body, ensure_ascii=False, separators=(',', ':'))}\n\n"
-    return Item(position(ev), ev.type, ev.client_id, ev.technician_id, tuple(ev.audience or ()), msg)
+    return Item(position(ev), ev.type, ev.client_id, ev.technician_id, tuple(ev.audience or ()), _sse(ev, envelope(ev)),
+                ev.order_id, _sse(ev, brief(ev)))
 
 
 class Hub:
@@ -115,7 +128,8 @@ class Hub:
             if batch:
                 cursor = batch[-1].pos
                 # One write for the whole batch: per-message sends are what a busy stream costs.
-                chunk = "".join(i.message for i in batch
+                tracking = principal.kind == "tracking"
+                chunk = "".join(i.brief if tracking else i.message for i in batch
                                 if (types is None or i.type in types) and visible_to(i, principal))
                 if chunk:
                     yield chunk

@@ -18,6 +18,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "unassign": (frozenset({S.offered, S.accepted, S.scheduled, S.rescheduled}), S.pending),
     "schedule": (frozenset({S.accepted, S.rescheduled}), S.scheduled),
     "reschedule": (frozenset({S.accepted, S.scheduled, S.en_route}), S.rescheduled),
+    # The consumer moved a visit nobody holds yet to another window (it stays with dispatch).
+    "rebook": (frozenset({S.pending}), S.pending),
     "depart": (frozenset({S.scheduled}), S.en_route),
     "arrive": (frozenset({S.en_route}), S.on_site),
     "start": (frozenset({S.on_site}), S.in_progress),
@@ -36,7 +38,7 @@ HELD = frozenset({S.accepted, S.scheduled, S.rescheduled, S.en_route, S.on_site,
 # What the assigned technician may do through the transitions endpoint; ops may do all of these too.
 TECHNICIAN_ACTIONS = frozenset({"schedule", "reschedule", "depart", "arrive", "start", "complete", "fail"})
 OPS_ACTIONS = TECHNICIAN_ACTIONS | {"cancel"}
-REASON_REQUIRED = frozenset({"reschedule", "fail", "cancel", "assign", "reassign", "unassign"})
+REASON_REQUIRED = frozenset({"reschedule", "rebook", "fail", "cancel", "assign", "reassign", "unassign"})
 
 
 def allowed_actions(status: str) -> list[str]:

@@ -181,7 +181,7 @@ def _event_fields(action: str, job: Job, data: dict[str, Any]) -> dict[str, Any]
         return {"previous_technician_id": data.get("previous_technician_id")}
     if action == "schedule":
         return {"scheduled_start": _iso(job.scheduled_start)}
-    if action == "reschedule":
+    if action in ("reschedule", "rebook"):
         return {"window_start": _iso(job.window_start), "window_end": _iso(job.window_end)}
     return {}
 
@@ -404,7 +404,7 @@ def act(
             )
         fields["scheduled_start"] = scheduled_start
         data["scheduled_start"] = scheduled_start.isoformat()
-    if action == "reschedule":
+    if action in ("reschedule", "rebook"):
         if window is None:
             raise invalid("window", "a new window is required to reschedule")
         fields.update(window_start=window[0], window_end=window[1], scheduled_start=None)

@@ -2,11 +2,12 @@ import uuid
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Header, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, Header, Query, Request
 
 from app.actors import Actor
 from app.auth import ClientDep, PrincipalDep, SessionDep
+from app.consumer import verification
+from app.consumer.ratelimit import limit_consumer
 from app.idempotency.service import run_idempotent
 from app.orders import batch, service, tracking
 from app.orders.models import OrderStatus, ServiceType
@@ -124,8 +125,11 @@ def goods_arrived(
 # --- consumers: no account, a tracking token instead --------------------------------------------------------
 
 
-@public.post("/v1/consumer/bookings", status_code=201, response_model=BookingCreated)
+@public.post("/v1/consumer/bookings", status_code=201, response_model=BookingCreated,
+             dependencies=[Depends(limit_consumer)],
+             responses={429: {"description": "too many requests from this address; see Retry-After"}})
 def book_visit(body: ConsumerBooking, request: Request, session: SessionDep):
+    verification.use_proof(session, body.phone_proof, body.phone, request.app.state.settings)
     new = tracking.book(session, body)
     return {
         "order_id": new.order.id,
@@ -139,9 +143,3 @@ def book_visit(body: ConsumerBooking, request: Request, session: SessionDep):
 def track(token: str, request: Request, session: SessionDep):
     order = tracking.order_for_token(session, token)
     return tracking.tracking_view(session, order, _tz(request))
-
-
-@public.get("/track/{token}", response_class=HTMLResponse, include_in_schema=False)
-def track_page(token: str, request: Request, session: SessionDep, lang: str = "zh"):
-    order = tracking.order_for_token(session, token)
-    return HTMLResponse(tracking.tracking_html(tracking.tracking_view(session, order, _tz(request)), token, lang))

@@ -146,6 +146,11 @@ class ConsumerBooking(Body):
     problem_description: str | None = Field(default=None, max_length=2000, validate_default=True)
     windows: Windows = _windows_field()
     notes: str | None = Field(default=None, max_length=2000)
+    phone_proof: str | None = Field(
+        default=None, max_length=100,
+        description="the proof from POST /v1/consumer/phone-verifications/{id}/check (required unless the "
+                    "server turns phone verification off)",
+    )
 
     @field_validator("problem_description")
     @classmethod

@@ -293,7 +293,11 @@ def _require_writer(principal) -> None:
 
 def cancel_order(session: Session, order_id: uuid.UUID, principal, actor: Actor, reason: str) -> Order:
     _require_writer(principal)
-    order = visible_order(session, order_id, principal)
+    return cancel(session, visible_order(session, order_id, principal), actor, reason)
+
+
+def cancel(session: Session, order: Order, actor: Actor, reason: str) -> Order:
+    """Cancel an order the caller may change (a client, ops, or the consumer through its tracking link)."""
     _require_open(order, "cancel")
     # Raises 409 naming the job if any job is already under way; the whole request then rolls back.
     cancel_jobs_of_order(session, order, actor, reason)

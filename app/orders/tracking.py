@@ -15,7 +15,6 @@ from app.jobs.models import JobEvent
 from app.orders import service
 from app.orders.models import Order, OrderChannel, ServiceType, Urgency
 from app.orders.schemas import Appliance, ConsumerBooking, Contact, OrderCreate, local
-from app.orders.track_page import render
 from app.security import sha256
 from app.technicians.models import Technician
 
@@ -109,7 +108,3 @@ def tracking_view(session: Session, order: Order, tz: ZoneInfo) -> dict:
             for e in events
         ],
     }
-
-
-def tracking_html(view: dict, token: str, lang: str = "zh") -> str:
-    return render(view, token, lang)

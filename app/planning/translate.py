@@ -84,7 +84,7 @@ def technicians_on_shift(
         .order_by(Technician.id, WeeklyShift.start_minute)
     )
     if only is not None:
-        stmt = stmt.where(Technician.id.in_(only))
+        stmt = stmt.where(Technician.id.in_(list(only)))
     rows = session.execute(stmt).all()
     spans: dict[uuid.UUID, tuple[Technician, list[tuple[int, int]]]] = {}
     for tech, shift in rows:
@@ -154,7 +154,6 @@ def build_problem(session: Session, ctx: DayContext, speed_kmh: float) -> dispat
 
 def realtime_problem(session: Session, ctx: DayContext, tech_ids: set, speed_kmh: float) -> dispatch.ProblemData:
     """Only the given technicians (already prefiltered in SQL) with their current routes."""
-    # Only those rows: loading the whole city's roster to keep a few would grow with the city.
     techs = technicians_on_shift(session, ctx, only=set(tech_ids))
     ids = {t.id for t, _ in techs}
     return dispatch.ProblemData(

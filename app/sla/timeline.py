@@ -175,7 +175,7 @@ def evaluate(sla: JobSla, events, original_window_end: datetime, now: datetime) 
 def _moves_anchor(sla: JobSla, e, started: bool):
     """None if `e` leaves this SLA's clock alone; "clear" if it stops it; else the new base time."""
     if sla.anchor == "window_end":
-        if e.action == "reschedule":
+        if e.action in ("reschedule", "rebook"):
             return _window_end((e.data or {}).get("window"))
         return None
     if sla.anchor == "accepted" and e.action == "unassign":
@@ -189,6 +189,6 @@ def _moves_anchor(sla: JobSla, e, started: bool):
 
 def original_window_end(job, events) -> datetime:
     """The window the job was created with: the order's first window once it has been rescheduled."""
-    if any(e.action == "reschedule" for e in events) and job.order.windows:
+    if any(e.action in ("reschedule", "rebook") for e in events) and job.order.windows:
         return job.order.windows[0].end
     return job.window_end

@@ -31,7 +31,13 @@ from app.clients.models import Client, ClientKind
 from app.config import get_settings
 from app.jobs.models import Job
 from app.orders.models import Order, OrderAppliance, ServiceType
-from app.warranty.models import Product, ReworkLink, WarrantyDecision, WarrantyPolicy, WarrantyStatus
+from app.warranty.models import (
+    Product,
+    ReworkLink,
+    WarrantyDecision,
+    WarrantyPolicy,
+    WarrantyStatus,
+)
 from app.warranty.service import effective_policy
 
 DECIDED_KINDS = {ServiceType.repair, ServiceType.maintenance, ServiceType.rework}

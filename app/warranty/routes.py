@@ -1,9 +1,8 @@
 import uuid
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 
 from app.auth import ClientDep, OpsDep, PrincipalDep, SessionDep
 from app.errors import not_found
@@ -112,14 +111,6 @@ def service_code_svg(code: str, request: Request, session: SessionDep, scale: Sc
     url = service.booking_url(_base_url(request), product.service_code)
     title = f"售后码 Service code {product.service_code}"
     return Response(qr.svg(url, scale, title), media_type="image/svg+xml", headers=IMMUTABLE)
-
-
-@public.get("/book/{code}", response_class=HTMLResponse, include_in_schema=False)
-def booking_page(code: str, request: Request, session: SessionDep, lang: str = "zh"):
-    view = booking.service_code_view(session, code, _base_url(request))
-    lang = lang if lang in booking.TEXT else "zh"  # a consumer's page: an odd link still shows it
-    page, nonce = booking.booking_page(view, lang, ZoneInfo(request.app.state.settings.city_timezone))
-    return HTMLResponse(page, headers={"Content-Security-Policy": booking.content_security_policy(nonce)})
 
 
 # --- warranty policies (brands) ----------------------------------------------------------------------------

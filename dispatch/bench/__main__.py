@@ -1,4 +1,4 @@
-"""python -m dispatch.bench {solomon,city} ... — benchmark scripts that print figures and write JSON."""
+"""python -m dispatch.bench {solomon,city,replan} ... — benchmark scripts that print figures and write JSON."""
 
 from __future__ import annotations
 
@@ -53,11 +53,33 @@ def main(argv: list[str] | None = None) -> int:
         "--solver",
         choices=["auto", "solve", "citysplit"],
         default="auto",
-        help="dispatch.solve, or dispatch.citysplit.solve_city; auto: city split from 2,000 jobs when available",
+        help="dispatch.solve, or dispatch.citysplit.solve_city; auto: dispatch.solve (it picks its path by size)",
     )
+    c.add_argument("--no-like-with-like", dest="like_with_like", action="store_false",
+                   help="skip the like-with-like comparisons (plain OR-Tools from parallel cheapest insertion, "
+                        "the library on the baseline's own jobs): two more runs of --time-limit")
     c.add_argument("--workers", type=int, default=1, help="parallel searches inside solve (default 1)")
     c.add_argument("--json", dest="json_out", help="write the figures to this file")
     c.add_argument("--plot", help="draw travel per job and jobs on time for both planners to this PNG")
+
+    r = sub.add_parser(
+        "replan",
+        help="a technician reports sick at 11:00 on a generated city day: time to a new plan, jobs moved",
+        description="Plan a generated Hangzhou day, then at --at seconds from midnight take the technician with "
+        "the most jobs ahead off sick and re-plan; report the time and how many jobs moved against how many had to.",
+    )
+    r.add_argument("--jobs", type=int, default=1000)
+    r.add_argument("--technicians", type=int, default=100)
+    r.add_argument("--seed", type=int, default=1)
+    r.add_argument("--profile", choices=["peak", "balanced"], default="peak")
+    r.add_argument("--plan-limit", type=float, default=20.0, help="seconds for the morning plan (default 20)")
+    r.add_argument("--time-limit", type=float, default=5.0, help="seconds for the re-plan (default 5)")
+    r.add_argument("--at", type=int, default=11 * 3600, help="when the call comes, seconds from midnight (default 11:00)")
+    r.add_argument("--accepted", type=float, default=0.0,
+                   help="share of each other technician's jobs ahead already accepted (pinned; default 0)")
+    r.add_argument("--move-penalty", type=float, default=None,
+                   help="objective units per job moved off its technician (default: dispatch.replan's)")
+    r.add_argument("--json", dest="json_out", help="write the figures to this file")
 
     args = parser.parse_args(argv)
     try:
@@ -65,6 +87,10 @@ def main(argv: list[str] | None = None) -> int:
             from dispatch.bench.solomon_cli import run_solomon
 
             return run_solomon(args)
+        if args.command == "replan":
+            from dispatch.bench.replan_cli import run_replan
+
+            return run_replan(args)
         from dispatch.bench.city_cli import run_city
 
         return run_city(args)

@@ -21,10 +21,10 @@ from tqdm import tqdm
 
 from dispatch import SolveParams
 from dispatch.bench.city import generate_city
-from dispatch.bench.city_eval import evaluate
+from dispatch.bench.city_eval import evaluate, objective_seconds, trim
 from dispatch.bench.city_problem import city_problem
 from dispatch.bench.greedy import greedy_plan
-from dispatch.bench.plain_ortools import plain_ortools_plan
+from dispatch.bench.plain_ortools import PENALTY_SECONDS, plain_ortools_plan
 from dispatch.bench.solomon import BenchInputError
 from dispatch.bench.vrptw import write_json
 
@@ -34,7 +34,6 @@ TARGETS = {
     (1000, 100): {"first_plan_seconds": 5.0, "travel_per_job_vs_plain_ortools_pct": 12.0, "on_time_vs_plain_ortools_jobs": 0},
     (5000, 500): {"first_plan_seconds": 30.0, "travel_per_job_vs_plain_ortools_pct": 10.0},
 }
-SPLIT_FROM_JOBS = 2000
 
 
 @contextmanager
@@ -60,10 +59,10 @@ def ticking(description: str, expected_seconds: float):
 
 
 def solver_for(choice: str, n_jobs: int):
-    """`auto`: the city-split solver for large cities when the library has one, else the plain solve."""
+    """`auto`: ``dispatch.solve``, which picks its own path by size (issue 12: one entry point)."""
     from dispatch import solve
 
-    if choice == "solve" or (choice == "auto" and n_jobs < SPLIT_FROM_JOBS):
+    if choice in ("solve", "auto"):
         return "solve", solve
     try:
         from dispatch.citysplit import solve_city
@@ -97,8 +96,23 @@ def run_city(args) -> int:
         t = time.perf_counter()
         plain = plain_ortools_plan(city, args.time_limit)
         seconds = time.perf_counter() - t
+    plain_eval = evaluate(city, plain)
     record["plain_ortools"] = {"seconds": round(seconds, 3), "time_limit": args.time_limit, "load_average": load,
-                               **evaluate(city, plain).as_dict()}
+                               "construction": "PATH_CHEAPEST_ARC",
+                               "objective_seconds": round(objective_seconds(city, plain_eval, plain, PENALTY_SECONDS)),
+                               **plain_eval.as_dict()}
+    like = getattr(args, "like_with_like", True)
+    if like:
+        load = round(os.getloadavg()[0], 2)
+        with ticking("plain OR-Tools (PCI)", args.time_limit):
+            t = time.perf_counter()
+            pci = plain_ortools_plan(city, args.time_limit, "PARALLEL_CHEAPEST_INSERTION")
+            seconds = time.perf_counter() - t
+        pci_eval = evaluate(city, pci)
+        record["plain_ortools_pci"] = {"seconds": round(seconds, 3), "time_limit": args.time_limit, "load_average": load,
+                                       "construction": "PARALLEL_CHEAPEST_INSERTION",
+                                       "objective_seconds": round(objective_seconds(city, pci_eval, pci, PENALTY_SECONDS)),
+                                       **pci_eval.as_dict()}
 
     mode, solve = solver_for(args.solver, args.jobs)
     record["solver_mode"] = mode
@@ -113,12 +127,19 @@ def run_city(args) -> int:
     full_params = SolveParams(
         time_limit_seconds=args.time_limit, seed=args.seed, explain=False, num_workers=args.workers
     )
-    for key, params in (("first_plan", first_params), ("solver", full_params)):
+    runs = [("first_plan", first_params, problem), ("solver", full_params, problem)]
+    if like:
+        # The same jobs the baseline planned, and nothing else: routing quality at identical work.
+        done = {j for r in plain.values() for j in r}
+        runs.append(("solver_same_jobs", full_params, problem.replace(jobs=tuple(j for j in problem.jobs if j.id in done))))
+    for key, params, prob in runs:
         load = round(os.getloadavg()[0], 2)
         with ticking(f"{key.replace('_', ' ')} ({mode})", params.time_limit_seconds):
             t = time.perf_counter()
-            result = solve(problem, params)
+            result = solve(prob, params)
             seconds = time.perf_counter() - t
+        plan = result.sequences()
+        evaluation = evaluate(city, plan)
         record[key] = {
             "seconds": round(seconds, 3),
             "time_limit": params.time_limit_seconds,
@@ -126,8 +147,14 @@ def run_city(args) -> int:
             "strategy": result.solver.strategy,
             "load_average": load,
             "waiting_minutes": round(sum(r.waiting_seconds for r in result.routes) / 60, 1),
-            **evaluate(city, result.sequences()).as_dict(),
+            "objective_seconds": round(objective_seconds(city, evaluation, plan, PENALTY_SECONDS)),
+            **evaluation.as_dict(),
         }
+        if key == "solver" and like:
+            # The same plan doing only as many jobs as the baseline (the costliest visits dropped).
+            cut = trim(city, plan, plain_eval.on_time)
+            record["solver_trimmed"] = {"seconds": 0.0, "load_average": load, "trimmed_to": plain_eval.on_time,
+                                        **evaluate(city, cut).as_dict()}
 
     record["comparison"] = compare(record)
     record["targets"] = check_targets(record)
@@ -144,13 +171,21 @@ def run_city(args) -> int:
 def compare(record: dict) -> dict:
     ours = record["solver"]
     out = {}
-    for name, key in (("greedy", "greedy"), ("plain_ortools", "plain_ortools")):
+    for name, key in (("greedy", "greedy"), ("plain_ortools", "plain_ortools"), ("plain_ortools_pci", "plain_ortools_pci")):
         base = record.get(key)
         if base is None:
             continue
         if base["travel_km_per_job"] and ours["travel_km_per_job"] is not None:
             out[f"travel_per_job_vs_{name}_pct"] = round(100 * (1 - ours["travel_km_per_job"] / base["travel_km_per_job"]), 2)
         out[f"on_time_vs_{name}_jobs"] = ours["on_time"] - base["on_time"]
+        if "objective_seconds" in base and "objective_seconds" in ours:
+            out[f"objective_vs_{name}_pct"] = round(100 * (1 - ours["objective_seconds"] / base["objective_seconds"]), 2)
+    plain = record.get("plain_ortools")
+    for key in ("solver_trimmed", "solver_same_jobs"):
+        mine = record.get(key)
+        if plain and mine and plain["travel_km_per_job"] and mine["travel_km_per_job"] is not None:
+            out[f"{key}_travel_per_job_vs_plain_ortools_pct"] = round(100 * (1 - mine["travel_km_per_job"] / plain["travel_km_per_job"]), 2)
+            out[f"{key}_on_time_vs_plain_ortools_jobs"] = mine["on_time"] - plain["on_time"]
     # The names issue 3 reported under, kept so older JSON and newer JSON read alike.
     if "travel_per_job_vs_greedy_pct" in out:
         out["travel_per_job_reduction_pct"] = out["travel_per_job_vs_greedy_pct"]
@@ -179,7 +214,12 @@ def text_report(record: dict) -> str:
     rows = [("greedy dispatcher", record["greedy"])]
     if "plain_ortools" in record:
         rows.append(("plain OR-Tools", record["plain_ortools"]))
+    if "plain_ortools_pci" in record:
+        rows.append(("plain OR-T. (PCI)", record["plain_ortools_pci"]))
     rows += [("first plan", record["first_plan"]), ("solver", record["solver"])]
+    for key, name in (("solver_trimmed", "solver trimmed"), ("solver_same_jobs", "solver same jobs")):
+        if key in record:
+            rows.append((name, record[key]))
     header = (
         f"{'planner':<18} {'seconds':>8} {'assigned':>8} {'on time':>8} {'late':>5} {'unassigned':>10} "
         f"{'travel km':>10} {'km/job':>7} {'feasible':>8}"
@@ -201,10 +241,17 @@ def text_report(record: dict) -> str:
             lines.append(f"  {r['violation_count']} violation(s), e.g. {r['violations'][0]}")
     comp = record["comparison"]
     lines.append("")
-    for name in ("greedy", "plain_ortools"):
+    for name in ("greedy", "plain_ortools", "plain_ortools_pci"):
         if f"travel_per_job_vs_{name}_pct" in comp:
+            objective = comp.get(f"objective_vs_{name}_pct")
             lines.append(f"vs {name.replace('_', ' ')}: travel per job {-comp[f'travel_per_job_vs_{name}_pct']:+.1f}%, "
-                         f"jobs on time {comp[f'on_time_vs_{name}_jobs']:+d}")
+                         f"jobs on time {comp[f'on_time_vs_{name}_jobs']:+d}"
+                         + ("" if objective is None else f", objective (travel + penalties) {-objective:+.1f}%"))
+    for key in ("solver_trimmed", "solver_same_jobs"):
+        if f"{key}_travel_per_job_vs_plain_ortools_pct" in comp:
+            lines.append(f"{key.replace('_', ' ')} vs plain ortools: travel per job "
+                         f"{-comp[f'{key}_travel_per_job_vs_plain_ortools_pct']:+.1f}%, jobs on time "
+                         f"{comp[f'{key}_on_time_vs_plain_ortools_jobs']:+d}")
     for t in record["targets"]:
         value = "none" if t["measured"] is None else t["measured"]
         lines.append(f"target {t['target']}: goal {t['goal']}, measured {value} -> {'MET' if t['met'] else 'MISSED'}")

@@ -117,3 +117,37 @@ def evaluate(city: City, plan: dict[str, list[str]]) -> Evaluation:
         if home_at > tech.shift[1] + 1e-6:
             problems.append(f"{tech_id} home at {home_at / 3600:.2f} h, after the shift ends at {tech.shift[1] / 3600:.2f} h")
     return result
+
+
+def trim(city: City, plan: dict[str, list[str]], keep: int) -> dict[str, list[str]]:
+    """The plan cut down to ``keep`` jobs, each time dropping the job whose removal saves the most
+    travel (the evaluator's formula). Dropping a visit never makes a later one later (the travel
+    obeys the triangle inequality), so a feasible plan stays feasible and on-time jobs stay on time:
+    this compares travel per job with another plan *doing the same amount of work*."""
+    techs = {t.id: t for t in city.technicians}
+    jobs = {j.id: j for j in city.jobs}
+    routes = {t: list(r) for t, r in plan.items()}
+
+    def stops(t: str) -> list[tuple[float, float]]:
+        home = techs[t].home
+        return [home] + [jobs[j].location for j in routes[t]] + [home]
+
+    def saving(t: str, k: int) -> float:
+        s = stops(t)
+        return road_metres(city, s[k], s[k + 1]) + road_metres(city, s[k + 1], s[k + 2]) - road_metres(city, s[k], s[k + 2])
+
+    best = {t: max(((saving(t, k), k) for k in range(len(r))), default=None) for t, r in routes.items()}
+    total = sum(len(r) for r in routes.values())
+    while total > keep:
+        t = max((t for t in best if best[t] is not None), key=lambda t: best[t][0])
+        routes[t].pop(best[t][1])
+        best[t] = max(((saving(t, k), k) for k in range(len(routes[t]))), default=None)
+        total -= 1
+    return routes
+
+
+def objective_seconds(city: City, evaluation: Evaluation, plan: dict[str, list[str]], penalty: float) -> float:
+    """What both OR-Tools models minimise: travel seconds plus ``penalty`` x (1 + priority) per job left out."""
+    planned = {j for r in plan.values() for j in r}
+    left_out = sum(penalty * (1 + j.priority) for j in city.jobs if j.id not in planned)
+    return travel_seconds(city, evaluation.travel_km * 1000) + left_out

@@ -22,7 +22,9 @@ from dispatch.bench.city_eval import EARTH_RADIUS_M, road_metres, travel_seconds
 PENALTY_SECONDS = 100_000  # dispatch.Weights' default unassigned penalty, in seconds of travel
 
 
-def plain_ortools_plan(city: City, time_limit: float) -> dict[str, list[str]]:
+def plain_ortools_plan(city: City, time_limit: float, first_solution: str = "PATH_CHEAPEST_ARC") -> dict[str, list[str]]:
+    """``first_solution``: the issue's baseline is path-cheapest-arc; parallel cheapest insertion is the
+    same model with the construction OR-Tools documents for optional visits (it fills the day)."""
     techs, jobs = city.technicians, city.jobs
     m, n = len(techs), len(jobs)
     # Nodes: jobs 0..n-1, then one home node per technician.
@@ -61,7 +63,7 @@ def plain_ortools_plan(city: City, time_limit: float) -> dict[str, list[str]]:
             routing.VehicleVar(idx).SetValues([-1] + allowed)
 
     params = pywrapcp.DefaultRoutingSearchParameters()
-    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
+    params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, first_solution)
     params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
     params.time_limit.FromMilliseconds(int(time_limit * 1000))
     solution = routing.SolveWithParameters(params)

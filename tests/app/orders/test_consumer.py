@@ -57,8 +57,9 @@ def test_tracking_shows_the_technician_and_the_timeline_as_the_job_moves(api, db
     view = r.json()
     assert view["jobs"][0]["technician_name"] == "赵师傅" and view["jobs"][0]["status"] == "accepted"
     assert [(e["action"], e["status"]) for e in view["timeline"]] == [("create", "pending"), ("assign", "accepted")]
-    page = api.get(f"/track/{out['tracking_token']}")
-    assert page.status_code == 200 and "赵师傅" in page.text and page.headers["content-type"].startswith("text/html")
+    page = api.get(f"/track/{out['tracking_token']}")  # the consumer app's shell; it reads the API above
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert '<div id="app">' in page.text and "/consumer/assets/" in page.text
 
 
 def test_a_wrong_token_sees_nothing_and_a_token_opens_no_other_door(api, db):
@@ -67,7 +68,8 @@ def test_a_wrong_token_sees_nothing_and_a_token_opens_no_other_door(api, db):
     other = api.post("/v1/orders", json=order_body("repair"), headers=brand.headers).json()
     expect_problem(api.get("/v1/track/trk_not-a-real-token"), 404)
     expect_problem(api.get(f"/v1/track/{mine['tracking_token']}x"), 404)
-    expect_problem(api.get("/track/nope"), 404)
+    nope = api.get("/track/nope")
+    assert nope.status_code == 404 and nope.headers["content-type"].startswith("text/html")  # the page says it
     token = mine["tracking_token"]
     assert api.get(f"/v1/track/{token}").json()["order_id"] == mine["order_id"]
     assert api.get(f"/v1/track/{other['tracking_token']}").json()["order_id"] == other["id"]  # API orders too
