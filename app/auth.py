@@ -12,7 +12,7 @@ from fastapi.security import APIKeyHeader, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.clients.models import ApiKey, Client
+from app.clients.keys import KeyClient, client_for_key
 from app.db import get_session
 from app.errors import forbidden, unauthorized
 from app.models_base import utcnow
@@ -38,7 +38,7 @@ class Principal:
     kind: str  # "client" | "user"
     id: uuid.UUID
     role: str | None = None  # for users: admin, dispatcher, technician
-    client: Client | None = None
+    client: KeyClient | None = None
     user: User | None = None
 
     @property
@@ -57,13 +57,10 @@ class Principal:
 
 
 def _from_api_key(session: Session, key: str) -> Principal:
-    # One round trip: the key and its client together (this runs on every client request).
-    row = session.execute(
-        select(ApiKey, Client).join(Client, Client.id == ApiKey.client_id).where(ApiKey.key_hash == sha256(key))
-    ).first()
-    if row is None or row.ApiKey.revoked_at is not None or not row.Client.active:
+    client = client_for_key(session, key)  # remembered briefly: this runs on every client request
+    if client is None:
         raise unauthorized("API key is invalid or revoked")
-    return Principal(kind="client", id=row.Client.id, client=row.Client)
+    return Principal(kind="client", id=client.id, client=client)
 
 
 def _from_bearer(session: Session, token: str) -> Principal:

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     login_max_failures_per_username: int = 10
     login_max_failures_per_address: int = 50
     idempotency_ttl_hours: int = 48
+    # A process remembers a valid API key this long (app/clients/keys.py); a revocation is forgotten at
+    # once on PostgreSQL, and within this bound by other processes sharing an embedded database. 0: off.
+    api_key_cache_seconds: float = 30.0
     # Orders are answered at once with a 422 where no active technician's service area covers the
     # place for the category's service, or when a window misses the service hours (local time,
     # "HH:MM-HH:MM"; empty: any hour).

@@ -54,7 +54,12 @@ def make_engine(url: str, **kw) -> Engine:
         return engine
     kw.setdefault("pool_size", 10)
     kw.setdefault("max_overflow", 20)
-    return create_engine(url, **kw)
+    # No JIT for Shifu's own connections: its queries are short and indexed, but plans costed over a
+    # large table (the candidate walk at 100,000 technicians) were JIT-compiled on every execution,
+    # which cost more than running them.
+    connect_args = dict(kw.pop("connect_args", {}))
+    connect_args["options"] = f"{connect_args.get('options', '')} -c jit=off".strip()
+    return create_engine(url, connect_args=connect_args, **kw)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -75,6 +75,16 @@ def _settings(url: str) -> Settings:
     return Settings(database_url=url, load_demo=False, storage_dir=_UPLOADS)
 
 
+@pytest.fixture(autouse=True)
+def _forget_api_keys():
+    """Each test's rows are rolled back or wiped behind the key cache's back (a fixed demo key would
+    otherwise still name the client of an earlier test)."""
+    from app.clients.keys import forget_all
+
+    forget_all()
+    yield
+
+
 @pytest.fixture
 def db(backend) -> Iterator[Session]:
     """A session inside the test's rolled-back transaction, shared with the app under test."""

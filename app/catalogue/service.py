@@ -1,6 +1,7 @@
 """The service catalogue shipped in data/catalogue.json, loaded into the database on first start."""
 
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,12 +43,41 @@ def load_catalogue(session: Session) -> int:
     return added
 
 
-def entry_for(session: Session, category: str, service_type: str, field: str) -> CatalogueEntry:
-    entry = session.scalar(
-        select(CatalogueEntry).where(
-            CatalogueEntry.category == category, CatalogueEntry.service_type == service_type
-        )
-    )
+@dataclass(frozen=True)
+class Entry:
+    """A catalogue entry as intake reads it (a plain value: shared between requests and threads)."""
+
+    category: str
+    service_type: str
+    skills: tuple[str, ...]
+    duration_minutes: int
+    base_price_cents: int
+    title_zh: str
+    title_en: str
+
+
+# The catalogue of each database, read once: entries are only ever added (load_catalogue adds what is
+# missing and changes nothing), so a remembered entry never goes stale, and a key not remembered sends
+# the next lookup back to the database once.
+_entries: dict[object, dict[tuple[str, str], Entry]] = {}
+
+
+def _read_entries(session: Session) -> dict[tuple[str, str], Entry]:
+    return {
+        (e.category, e.service_type): Entry(e.category, e.service_type, tuple(e.skills), e.duration_minutes,
+                                            e.base_price_cents, e.title_zh, e.title_en)
+        for e in session.scalars(select(CatalogueEntry))
+    }
+
+
+def entry_for(session: Session, category: str, service_type: str, field: str) -> Entry:
+    """The entry for a category's service, or a 422 naming `field` (an unknown category or service)."""
+    database = session.get_bind().engine.url
+    entries = _entries.get(database)
+    entry = entries.get((category, service_type)) if entries is not None else None
+    if entry is None:
+        _entries[database] = entries = _read_entries(session)
+        entry = entries.get((category, service_type))
     if entry is None:
         if session.get(ApplianceCategory, category) is None:
             known = ", ".join(sorted(c["code"] for c in catalogue_data()["categories"]))

@@ -3,6 +3,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.clients.keys import forget_client
 from app.clients.models import ApiKey, Client
 from app.clients.schemas import ClientCreate, ClientUpdate
 from app.errors import conflict, not_found
@@ -35,6 +36,7 @@ def update_client(session: Session, client_id: uuid.UUID, data: ClientUpdate) ->
     for k, v in data.model_dump(exclude_unset=True).items():
         setattr(client, k, v)
     session.flush()
+    forget_client(session, client.id)  # requests carry what they know of the client: name, kind, active
     return client
 
 
@@ -59,4 +61,5 @@ def revoke_api_key(session: Session, client_id: uuid.UUID, key_id: uuid.UUID) ->
     if key.revoked_at is None:
         key.revoked_at = utcnow()
     session.flush()
+    forget_client(session, client_id)
     return key

@@ -12,7 +12,15 @@ from app.catalogue.service import entry_for
 from app.errors import ProblemError, conflict, forbidden, invalid, not_found
 from app.events import bus
 from app.events.catalog import JOB_ACTION_EVENTS
-from app.jobs.lifecycle import HELD, OPS_ACTIONS, REASON_REQUIRED, TECHNICIAN_ACTIONS, TERMINAL, TRANSITIONS, allowed_actions
+from app.jobs.lifecycle import (
+    HELD,
+    OPS_ACTIONS,
+    REASON_REQUIRED,
+    TECHNICIAN_ACTIONS,
+    TERMINAL,
+    TRANSITIONS,
+    allowed_actions,
+)
 from app.jobs.models import Job, JobEvent, JobOffer, JobStatus, OfferStatus
 from app.models_base import utcnow
 from app.orders.models import Order, ServiceType, Urgency
@@ -29,22 +37,19 @@ def create_jobs_for_order(session: Session, order: Order, actor: Actor) -> list[
     for the whole order plus an install per appliance that waits for the goods to arrive."""
     first = order.windows[0]
     priority = PRIORITY.get(order.urgency, 1)
+    now = utcnow()
     jobs: list[Job] = []
 
-    def new_job(service_type: str, category: str, minutes: int, cents: int, skills: list[str], **kw) -> Job:
+    def new_job(service_type: str, category: str, minutes: int, cents: int, skills, *,
+                depends_on_job_id: uuid.UUID | None = None, status: str = JobStatus.pending) -> Job:
+        # Every column given (ids too, so an install can name its delivery before anything is
+        # written): the order's jobs go to the database as one multi-row INSERT at the next flush.
         job = Job(
-            order_id=order.id,
-            sequence=len(jobs),
-            service_type=service_type,
-            category=category,
-            required_skills=sorted(set(skills)),
-            duration_minutes=minutes,
-            base_price_cents=cents,
-            priority=priority,
-            location=order.location,
-            window_start=first.start,
-            window_end=first.end,
-            **kw,
+            id=uuid.uuid4(), order_id=order.id, sequence=len(jobs), service_type=service_type, category=category,
+            status=status, required_skills=sorted(set(skills)), duration_minutes=minutes, base_price_cents=cents,
+            priority=priority, location=order.location, window_start=first.start, window_end=first.end,
+            earliest_start=None, depends_on_job_id=depends_on_job_id, technician_id=None, scheduled_start=None,
+            version=1, created_at=now, updated_at=now,
         )
         session.add(job)
         jobs.append(job)
@@ -57,7 +62,6 @@ def create_jobs_for_order(session: Session, order: Order, actor: Actor) -> list[
             minutes += e.duration_minutes * a.quantity
             cents += e.base_price_cents * a.quantity
         delivery = new_job(ServiceType.delivery, order.appliances[0].category, minutes, cents, ["delivery"])
-        session.flush()
         for i, a in enumerate(order.appliances):
             e = entry_for(session, a.category, ServiceType.install, f"appliances[{i}].category")
             new_job(
@@ -68,10 +72,10 @@ def create_jobs_for_order(session: Session, order: Order, actor: Actor) -> list[
         for i, a in enumerate(order.appliances):
             e = entry_for(session, a.category, order.service_type, f"appliances[{i}].category")
             new_job(order.service_type, a.category, e.duration_minutes * a.quantity, e.base_price_cents * a.quantity, e.skills)
-    session.flush()
     for job in jobs:  # a new job's first event: no need to ask the log for the next number
         _append_event(session, job, actor, "create", None, job.status, data={"order_id": str(order.id)}, seq=1,
-                      flush=False)
+                      flush=False, at=now)
+    # One flush for the order's lines, windows, jobs, their first events and the order's event.
     session.flush()
     # One publish for the order's jobs: the checklist, bill, SLA clocks and warranty are built together.
     bus.publish_many(session, "job.created", actor, [
@@ -195,13 +199,13 @@ def illegal(job: Job, action: str, lost_race: bool = False) -> ProblemError:
 
 
 def _append_event(session, job, actor: Actor, action, from_status, to_status, reason=None, data=None,
-                  seq: int | None = None, flush: bool = True):
+                  seq: int | None = None, flush: bool = True, at: datetime | None = None):
     if seq is None:
         seq = (session.scalar(select(func.max(JobEvent.seq)).where(JobEvent.job_id == job.id)) or 0) + 1
     session.add(
         JobEvent(
-            job_id=job.id, seq=seq, actor_type=actor.type, actor_id=actor.id, action=action,
-            from_status=from_status, to_status=to_status, reason=reason, data=data,
+            id=uuid.uuid4(), job_id=job.id, seq=seq, at=at or utcnow(), actor_type=actor.type, actor_id=actor.id,
+            action=action, from_status=from_status, to_status=to_status, reason=reason, data=data,
         )
     )
     if flush:

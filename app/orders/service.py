@@ -10,8 +10,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, make_transient_to_detached, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.actors import Actor
 from app.catalogue.service import entry_for
@@ -58,12 +60,6 @@ def tracking_url(base_url: str, token: str) -> str:
 # --- intake ---------------------------------------------------------------------------------------------
 
 
-# (database, category, service type) pairs seen in the catalogue. The catalogue only grows
-# (load_catalogue adds what is missing), so a remembered pair never goes stale; anything not
-# remembered is asked of the database, which also produces the error naming the field.
-_known_services: set[tuple[str, str, str]] = set()
-
-
 def _check_catalogue(session: Session, data: OrderCreate) -> None:
     """Refuse unknown categories before anything is written (jobs are derived after the insert)."""
     kinds = (
@@ -71,12 +67,9 @@ def _check_catalogue(session: Session, data: OrderCreate) -> None:
         if data.service_type == ServiceType.delivery_install
         else (data.service_type,)
     )
-    database = str(session.get_bind().engine.url)
     for i, a in enumerate(data.appliances):
         for kind in kinds:
-            if (database, a.category, kind) not in _known_services:
-                entry_for(session, a.category, kind, f"appliances[{i}].category")
-                _known_services.add((database, a.category, kind))
+            entry_for(session, a.category, kind, f"appliances[{i}].category")  # cached: no round trip
 
 
 def _check_serviceable(session: Session, data: OrderCreate) -> None:
@@ -148,10 +141,6 @@ def create_order(
     if data.rework_of_job_id is not None:
         _check_rework(session, data.rework_of_job_id, client_id)
     external_id = data.external_order_id
-    if client_id is not None and external_id is not None:
-        existing = _existing_by_external_id(session, client_id, external_id)
-        if existing is not None:
-            raise _duplicate(external_id, existing)
 
     token = new_secret("trk")
     order = Order(
@@ -170,35 +159,56 @@ def create_order(
         notes=data.notes,
         problem_description=data.problem_description,
         rework_of_job_id=data.rework_of_job_id,
+        goods_arrived_at=None,
         tracking_token_hash=sha256(token),
+        cancelled_at=None,
+        completed_at=None,
+        cancel_reason=None,
         created_at=utcnow(),
     )
-    order.appliances = [
+    if not _insert_order_row(session, order):
+        # The external id is taken (by an earlier order, or a concurrent request that committed first).
+        existing = _existing_by_external_id(session, client_id, external_id)
+        if existing is None:  # defensive: the conflict's row was gone again by the time we looked
+            raise conflict("order-contended", "the order could not be written; retry the request")
+        raise _duplicate(external_id, existing)
+    appliances = [
         OrderAppliance(
-            position=i, category=a.category, brand=a.brand, model=a.model, serial=a.serial,
-            purchase_date=a.purchase_date, quantity=a.quantity,
+            id=uuid.uuid4(), order_id=order.id, position=i, category=a.category, brand=a.brand, model=a.model,
+            serial=a.serial, purchase_date=a.purchase_date, quantity=a.quantity,
         )
         for i, a in enumerate(data.appliances)
     ]
-    order.windows = [OrderWindow(start=w.start, end=w.end) for w in sorted(data.windows, key=lambda w: w.start)]
-    if external_id is None or client_id is None:
-        session.add(order)
-        session.flush()
-        _created(session, order, actor)
-        return NewOrder(order, create_jobs_for_order(session, order, actor), token)
-    try:
-        with session.begin_nested():
-            session.add(order)
-            session.flush()
-    except IntegrityError:
-        # A concurrent request took the same external_order_id between our check and insert.
-        existing = _existing_by_external_id(session, client_id, external_id)
-        if existing is None:
-            raise
-        raise _duplicate(external_id, existing) from None
+    windows = [
+        OrderWindow(id=uuid.uuid4(), order_id=order.id, start=w.start, end=w.end)
+        for w in sorted(data.windows, key=lambda w: w.start)
+    ]
+    # The order's row is written; its lines and windows go with the jobs' flush. Known as loaded, so
+    # nothing reads back what was just written.
+    set_committed_value(order, "appliances", appliances)
+    set_committed_value(order, "windows", windows)
+    set_committed_value(order, "jobs", [])
+    session.add_all(appliances + windows)
     _created(session, order, actor)
     jobs = create_jobs_for_order(session, order, actor)
+    set_committed_value(order, "jobs", jobs)
     return NewOrder(order, jobs, token)
+
+
+def _insert_order_row(session: Session, order: Order) -> bool:
+    """INSERT ... ON CONFLICT (client, external id) DO NOTHING, then the object joins the session as
+    persistent: one statement where a duplicate check, a savepoint and the insert were four."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    table = Order.__table__
+    values = {c.name: getattr(order, c.key) for c in table.columns}
+    stmt = insert(table).values(values).returning(table.c.id)
+    if order.client_id is not None and order.external_order_id is not None:
+        stmt = stmt.on_conflict_do_nothing(index_elements=["client_id", "external_order_id"])
+    if session.execute(stmt).scalar() is None:
+        return False
+    make_transient_to_detached(order)
+    session.add(order)
+    return True
 
 
 def _created(session: Session, order: Order, actor: Actor) -> None:

@@ -4,11 +4,12 @@ Every function takes `now` where time matters, so tests move the clock instead o
 """
 
 import math
-from collections.abc import Callable
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import and_, case, exists, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -128,19 +129,29 @@ class _History:
 def start_clocks(session: Session, jobs: list[Job]) -> None:
     """New jobs: nodes anchored on creation or on the appointment window get their due times.
 
-    Runs on every order intake, so it reads only the nodes (nothing else can have happened yet)."""
+    Runs on every order intake, so it reads only which clocks the new nodes have (anchor, minutes:
+    a handful per job, where a job has dozens of nodes) and sets every due time in one UPDATE, each
+    computed by the one rule (timeline.node_due)."""
     by_id = {j.id: j for j in jobs}
     if not by_id:
         return
-    nodes = session.scalars(
-        select(JobNode).where(
-            JobNode.job_id.in_(by_id), JobNode.sla_anchor.is_not(None), JobNode.status == NodeStatus.open
-        )
-    )
+    open_clocks = (JobNode.job_id.in_(by_id), JobNode.sla_anchor.is_not(None), JobNode.sla_minutes.is_not(None),
+                   JobNode.status == NodeStatus.open)
+    clocks = session.execute(
+        select(JobNode.job_id, JobNode.sla_anchor, JobNode.sla_minutes).where(*open_clocks).distinct()
+    ).all()
     anchors = {j.id: tl.anchor_times(j, [], []) for j in jobs}
-    for n in nodes:
-        n.due_at = tl.node_due(n, anchors[n.job_id])
-    session.flush()
+    whens = []
+    for job_id, anchor, minutes in clocks:
+        due = tl.node_due(SimpleNamespace(sla_anchor=anchor, sla_minutes=minutes), anchors[job_id])
+        if due is not None:
+            whens.append((and_(JobNode.job_id == job_id, JobNode.sla_anchor == anchor, JobNode.sla_minutes == minutes),
+                          literal(due, JobNode.due_at.type)))
+    if whens:
+        session.execute(
+            update(JobNode).where(*open_clocks).values(due_at=case(*whens, else_=JobNode.due_at))
+            .execution_options(synchronize_session=False)
+        )
 
 
 def reconcile(session: Session, job: Job, now: datetime) -> list[SlaBreach]:

@@ -28,7 +28,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import TextClause, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from app.config import get_settings
 from app.geo import haversine_m, lonlat
@@ -137,6 +137,12 @@ def _query_text(dialect: str, n_days: int, n_skills: int, walk: bool = False) ->
         pt = "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)"
         covering = "TRUE"  # ST_Contains below is answered from the GiST index on service_area
     works = _days_sql(dialect, n_days, n_skills)
+    # PostgreSQL: the skills held (technicians.skill_codes) are tested before the polygon and the
+    # per-technician subqueries, so a walked technician of the wrong trade costs one array test.
+    holds = ""
+    if dialect != "sqlite" and n_skills:
+        codes = ", ".join(f":skill{k}" for k in range(n_skills))
+        holds = f"t.skill_codes @> CAST(ARRAY[{codes}] AS varchar(40)[]) AND "
     if not walk:
         # The fence (OFFSET 0) makes the polygon test run first, on the rows the spatial index
         # gives; PostGIS prices its functions so high that the planner would otherwise run the
@@ -145,7 +151,7 @@ def _query_text(dialect: str, n_days: int, n_skills: int, walk: bool = False) ->
         return text(f"""
 SELECT t.id, ST_X(t.home_base) AS lon, ST_Y(t.home_base) AS lat
 FROM (SELECT t.id, t.active, t.home_base FROM technicians t
-      WHERE {covering} AND ST_Contains(t.service_area, {pt}){fence}) t
+      WHERE {holds}{covering} AND ST_Contains(t.service_area, {pt}){fence}) t
 WHERE {works}
 ORDER BY {_RANK}, t.id
 LIMIT :limit""")
@@ -156,17 +162,17 @@ LIMIT :limit""")
     return text(f"""
 WITH walk AS (
   SELECT t.home_base FROM (
-    SELECT t.id, t.active, t.home_base, t.service_area FROM technicians t
+    SELECT t.id, t.active, t.home_base, t.service_area, t.skill_codes FROM technicians t
     ORDER BY t.home_base <-> {pt} LIMIT :walk_cap
   ) t
-  WHERE {contains} AND {works}
+  WHERE {holds}{contains} AND {works}
   LIMIT :limit
 )
 SELECT t.id, ST_X(t.home_base) AS lon, ST_Y(t.home_base) AS lat
 FROM technicians t
 WHERE ST_DWithin(t.home_base, {pt},
         (SELECT sqrt(max({_RANK})) / :coslat * 1.000000001 + 1e-12 FROM walk t))
-  AND {contains} AND {works}
+  AND {holds}{contains} AND {works}
 ORDER BY {_RANK}, t.id
 LIMIT :limit""")
 
@@ -211,7 +217,10 @@ def candidates_for_need(session: Session, need: JobNeed, limit: int = 20) -> lis
         return []
     ids = [r.id if isinstance(r.id, uuid.UUID) else uuid.UUID(r.id) for r in rows]
     distance = {i: haversine_m(r.lon, r.lat, need.lon, need.lat) for i, r in zip(ids, rows)}
-    techs = session.scalars(select(Technician).where(Technician.id.in_(ids))).all()
+    # Not the service area: a multipolygon per candidate that no caller of a ranking reads.
+    techs = session.scalars(
+        select(Technician).where(Technician.id.in_(ids)).options(defer(Technician.service_area))
+    ).all()
     # The SQL rank and the great-circle distance agree to well under a metre at city scale; sort on
     # the figure we show so the list never looks out of order.
     return sorted(((t, distance[t.id]) for t in techs), key=lambda p: (p[1], p[0].id))

@@ -4,10 +4,22 @@ import uuid
 from datetime import date, datetime
 
 from geoalchemy2 import Geometry
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    String,
+    UniqueConstraint,
+    event,
+    inspect,
+)
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app.models_base import Base, IdMixin, TimestampMixin
+
+# A text[] on PostgreSQL (tested with @>), JSON text on SQLite (whose query does not read it).
+SKILL_CODES_TYPE = JSON().with_variant(postgresql.ARRAY(String(40)), "postgresql")
 
 
 class ProviderCompany(IdMixin, TimestampMixin, Base):
@@ -35,6 +47,9 @@ class Technician(IdMixin, TimestampMixin, Base):
     max_jobs_per_day: Mapped[int] = mapped_column(default=8)
     quality_score: Mapped[float] = mapped_column(default=0.8)
     active: Mapped[bool] = mapped_column(default=True)
+    # The codes of the skills held (valid or not), kept equal to the skills' rows by the flush hook
+    # below: the candidate query's cheap first test, before the spatial and certificate ones.
+    skill_codes: Mapped[list[str]] = mapped_column(SKILL_CODES_TYPE, default=list)
 
     skills: Mapped[list["TechnicianSkill"]] = relationship(
         back_populates="technician", cascade="all, delete-orphan", order_by="TechnicianSkill.skill"
@@ -89,3 +104,23 @@ class DayOff(IdMixin, Base):
     reason: Mapped[str | None] = mapped_column(String(200))
 
     technician: Mapped[Technician] = relationship(back_populates="days_off")
+
+
+@event.listens_for(Session, "before_flush")
+def _sync_skill_codes(session, _context, _instances) -> None:
+    """Whatever writes a technician's skills (the service, the demo, a test's factory) also writes
+    skill_codes, in the same flush."""
+    touched = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, TechnicianSkill):
+            tech = obj.technician if obj.technician is not None else session.get(Technician, obj.technician_id)
+            if tech is not None:
+                touched.add(tech)
+        elif isinstance(obj, Technician) and (obj in session.new or inspect(obj).attrs.skills.history.has_changes()):
+            touched.add(obj)
+    for tech in touched:
+        if tech in session.deleted:
+            continue
+        codes = sorted({s.skill for s in tech.skills if s not in session.deleted})
+        if tech.skill_codes != codes:
+            tech.skill_codes = codes
