@@ -1,7 +1,7 @@
 """technicians.skill_codes: the skills held, the candidate query's first test
 
 Revision ID: c3a0d0e7e003
-Revises: e746e72deac4
+Revises: c3a0c0e7e003
 Create Date: 2026-12-02 00:20:00
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 
 
 revision: str = 'c3a0d0e7e003'
-down_revision: Union[str, None] = 'e746e72deac4'
+down_revision: Union[str, None] = 'c3a0c0e7e003'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
