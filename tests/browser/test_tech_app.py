@@ -161,8 +161,8 @@ def test_an_air_conditioner_install_worked_through_the_app_to_completion(backend
             charge = s.scalar(select(JobCharge).where(JobCharge.job_id == uuid.UUID(job_id)))
         cp = consumer.new_page()
         cp.goto(f"{server}/track/{token}")
-        cp.click(f"[data-charge='{charge.id}'] button.primary")
-        cp.wait_for_selector(f"[data-charge='{charge.id}'] .state:text('已确认')")
+        cp.click(f"[data-charge='{charge.id}'] [data-confirm]")
+        cp.wait_for_selector(f"[data-charge='{charge.id}'] [data-charge-status]:has-text('已同意')")
         # The technician sees it without reloading (the event stream, or the poll while there is none).
         page.wait_for_selector(f"[data-charge='{charge.id}'] [data-test=charge-status]:has-text('客户已确认')", timeout=40000)
         assert row
@@ -191,7 +191,7 @@ def test_an_air_conditioner_install_worked_through_the_app_to_completion(backend
                                                                            NodePhoto.content_type == "image/jpeg"))]
             assert max(sizes) < len(big), (max(sizes), len(big))
         cp.goto(f"{server}/track/{token}")
-        bill = cp.wait_for_selector("#bill-body table")
+        bill = cp.wait_for_selector("[data-bill]")
         assert "铜管" in bill.inner_text()
         assert problems == []
     finally:
