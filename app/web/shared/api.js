@@ -58,21 +58,6 @@ export function createClient({ base = '', storage = globalThis.localStorage, tok
     put(path, json, opts = {}) { return client.request('PUT', path, { ...opts, json }) },
     patch(path, json, opts = {}) { return client.request('PATCH', path, { ...opts, json }) },
     del(path, opts) { return client.request('DELETE', path, opts) },
-    // The server's event stream (Server-Sent Events) for these event types, authenticated with the
-    // token as ?access_token= (EventSource cannot send headers). Returns the EventSource; each event's
-    // parsed JSON goes to onEvent.
-    stream(path, { types = [], onEvent, onOpen, onError } = {}) {
-      const q = new URLSearchParams()
-      if (types.length) q.set('types', types.join(','))
-      if (client.token) q.set('access_token', client.token)
-      const source = new EventSource(`${base}${path}?${q}`)
-      const handle = (e) => { let data = null; try { data = JSON.parse(e.data) } catch { /* keep-alive */ } onEvent?.(data, e) }
-      source.onmessage = handle
-      for (const type of types) source.addEventListener(type, handle)
-      if (onOpen) source.onopen = onOpen
-      if (onError) source.onerror = onError
-      return source
-    },
   }
   return client
 }

@@ -2,6 +2,7 @@
 // the chosen day's board, the queues, a dispatch run being previewed, and live updates.
 import { reactive } from 'vue'
 import { createClient } from '@shared/api.js'
+import { startLive as startShared } from '@shared/live.js'
 import { city, cityDate } from './format.js'
 
 export const api = createClient({ tokenKey: 'shifu.console.token' })
@@ -53,8 +54,7 @@ const LIVE_TYPES = [
   'job.started', 'job.completed', 'job.failed', 'job.cancelled', 'charge.proposed', 'sla.breached',
   'complaint.opened', 'complaint.resolved', 'dispatch_run.finished', 'dispatch_run.committed',
 ]
-let source = null
-let poller = null
+let stop = () => {}
 let pending = null
 const listeners = new Set()
 export function onLiveEvent(fn) { listeners.add(fn); return () => listeners.delete(fn) }
@@ -67,26 +67,15 @@ function refreshSoon() {
 
 export function startLive() {
   stopLive()
-  if (typeof EventSource === 'undefined') return poll()
-  let opened = false
-  source = api.stream('/v1/events/stream', {
-    types: LIVE_TYPES,
-    onOpen: () => { opened = true; state.live = 'sse'; clearInterval(poller); poller = null },
-    onEvent: (ev) => { if (ev) { listeners.forEach((fn) => fn(ev)); refreshSoon() } },
-    onError: () => { if (!opened || source?.readyState === EventSource.CLOSED) { source?.close(); source = null; poll() } },
+  stop = startShared({
+    types: LIVE_TYPES, token: () => api.token, pollMs: 5000,
+    onEvent: (ev) => { listeners.forEach((fn) => fn(ev)); refreshSoon() },
+    onRefresh: refreshSoon,
+    onMode: (mode) => { state.live = mode },
   })
 }
 
-function poll() {
-  state.live = 'poll'
-  if (!poller) poller = setInterval(refreshSoon, 5000)
-}
-
-export function stopLive() {
-  source?.close(); source = null
-  clearInterval(poller); poller = null
-  state.live = 'off'
-}
+export function stopLive() { stop(); stop = () => {} }
 
 // A skill's or SLA's name in the console's language (the code when the server did not name it).
 export function skillName(code, l) { const n = state.config?.skills?.[code]; return n ? (l === 'en' ? n.en : n.zh) : code }
