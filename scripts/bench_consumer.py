@@ -14,8 +14,6 @@ import json
 import os
 import platform
 import random
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,7 +27,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 os.environ.setdefault("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
 
 import bench_candidates as roster  # noqa: E402  (the same city generator as the candidate-query benchmark)
-from sqlalchemy import select, text, update  # noqa: E402
+from demo_server import start_demo_server  # noqa: E402
+from sqlalchemy import text, update  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
@@ -159,35 +158,6 @@ def time_slots(url: str, queries: int, seed: int) -> dict:
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(tmp: Path):
-    env = {**os.environ, "SHIFU_DATABASE_URL": f"sqlite:///{tmp}/page.db", "SHIFU_STORAGE_DIR": str(tmp / "uploads"),
-           "SHIFU_TASK_QUEUE": "thread"}
-    py = str(ROOT / ".venv" / "bin" / "python")
-    subprocess.run([str(ROOT / ".venv" / "bin" / "alembic"), "upgrade", "head"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
-    subprocess.run([py, "-m", "app.demo"], cwd=ROOT, env=env, check=True, capture_output=True)
-    port = _free_port()
-    proc = subprocess.Popen([py, "-m", "uvicorn", "app.main:create_app", "--factory", "--port", str(port),
-                             "--log-level", "warning"], cwd=ROOT, env=env)
-    import httpx
-
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(f"{base}/healthz").status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("the server did not start")
-
-
 def page_load(base: str) -> dict:
     """The booking page on Slow 3G, cache empty: bytes on the wire (gzipped) until it is usable, and the
     time to interactive (navigation start until the appliance choices can be tapped: scripts run, the
@@ -256,7 +226,7 @@ def main(argv=None) -> int:
               f"answers {s['statuses']}; load {result['load_after_slots']}")
     if not args.skip_page:
         with tempfile.TemporaryDirectory(prefix="shifu-consumer-bench-") as tmp:
-            proc, base = start_server(Path(tmp))
+            proc, base = start_demo_server(Path(tmp))
             try:
                 result["load_before_page"] = load()
                 result["page"] = page_load(base)

@@ -14,16 +14,14 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 DIST = ROOT / "app" / "web" / "dist" / "tech"
 CHROMIUM = os.environ.get("SHIFU_CHROMIUM", "/usr/bin/chromium")
 # Chrome DevTools' "Slow 3G" preset: 400 ms x 5 latency, 500 kbit/s x 0.8 each way.
@@ -44,41 +42,13 @@ def first_load_bytes() -> dict:
             "total_gzip_bytes": sum(f["gzip_bytes"] for f in files)}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(tmp: Path) -> tuple[subprocess.Popen, str]:
-    """uvicorn on a scratch SQLite database with the demo city; the demo technician gets three jobs."""
-    env = {**os.environ, "SHIFU_DATABASE_URL": f"sqlite:///{tmp}/bench.db", "SHIFU_STORAGE_DIR": str(tmp / "uploads"),
-           "SHIFU_TASK_QUEUE": "thread", "SPATIALITE_LIBRARY_PATH": "mod_spatialite"}
-    py = str(ROOT / ".venv" / "bin" / "python")
-    subprocess.run([str(ROOT / ".venv" / "bin" / "alembic"), "upgrade", "head"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
-    subprocess.run([py, "-m", "app.demo"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([py, "-c", _GIVE_JOBS], cwd=ROOT, env=env, check=True)
-    port = _free_port()
-    proc = subprocess.Popen([py, "-m", "uvicorn", "app.main:create_app", "--factory", "--port", str(port),
-                             "--log-level", "warning"], cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    import httpx
-
-    for _ in range(100):
-        try:
-            if httpx.get(f"{base}/healthz").status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("the server did not start")
-
+from demo_server import start_demo_server  # noqa: E402
 
 _GIVE_JOBS = """
 import os
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+import app.wiring  # noqa: F401  (every domain hears the assignment)
 from app.actors import SYSTEM
 from app.db import make_engine
 from app.jobs import service as jobs
@@ -159,7 +129,7 @@ def main() -> None:
     result = {"first_load": first_load_bytes(), "targets": {"first_load_gzip_kb": 250, "job_list_slow_3g_ms": 3000,
                                                              "lighthouse_min": 90}}
     with tempfile.TemporaryDirectory(prefix="shifu-bench-tech-") as tmp:
-        proc, base = start_server(Path(tmp))
+        proc, base = start_demo_server(Path(tmp), then=_GIVE_JOBS)
         try:
             result["job_list_slow_3g"] = time_to_job_list(base)
             if not args.no_lighthouse:
