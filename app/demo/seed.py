@@ -51,6 +51,13 @@ ORDER_MIX = [
     ("install", "range_hood"), ("repair", "dishwasher"), ("uninstall", "air_conditioner"), ("repair", "small_appliance"),
 ]
 WINDOWS = [(9, 11), (11, 13), (14, 16), (16, 18), (18, 20)]
+# A brand and model that fit the appliance ({n} takes a size), so a technician's card reads like a real one.
+MODELS = {
+    "air_conditioner": ("美的", "KFR-{n}GW"), "washing_machine": ("小天鹅", "TG{n}0V88WMADY"),
+    "water_heater": ("美的", "F60{n}-JE5"), "water_purifier": ("美的", "MRO{n}8-600G"),
+    "refrigerator": ("美的", "BCD-{n}9WTPZM"), "tv": ("海信", "{n}E3H"), "range_hood": ("美的", "CXW-2{n}-J25"),
+    "dishwasher": ("美的", "RX{n}"), "small_appliance": ("美的", "MB-FB{n}"),
+}
 
 
 def is_empty(session: Session) -> bool:
@@ -129,8 +136,10 @@ def seed_demo(session: Session, technicians: int = 60, orders: int = 40, seed: i
             location=point(round(rng.uniform(x0, x1), 5), round(rng.uniform(y0, y1), 5)),
             notes="演示订单 demo order",
         )
-        order.appliances = [OrderAppliance(position=0, category=category, brand="美的", model=f"KFR-{rng.randint(26, 72)}GW",
-                                           serial=f"SN{seed}{n:06d}", purchase_date=today - timedelta(days=rng.randint(10, 900)))]
+        brand_name, model = MODELS.get(category, ("美的", "{n}"))
+        order.appliances = [OrderAppliance(position=0, category=category, brand=brand_name,
+                                           model=model.format(n=rng.randint(26, 72)), serial=f"SN{seed}{n:06d}",
+                                           purchase_date=today - timedelta(days=rng.randint(10, 900)))]
         order.windows = [OrderWindow(start=start, end=start + timedelta(hours=h1 - h0))]
         session.add(order)
         session.flush()
